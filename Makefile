@@ -1,0 +1,65 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev serve migrate seed check lint format messages compilemessages clean
+
+run: install migrate seed serve
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changed, so a second `make run` starts at once.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	mkdir -p var/static var/media
+	$(PY) manage.py migrate --noinput
+
+seed: install
+	$(PY) manage.py seed_demo
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check: install-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: check
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Extract strings (needs gettext's xgettext), then compile with polib (no msgfmt needed).
+messages: install-dev
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MAKE) compilemessages
+
+compilemessages: install-dev
+	$(PY) scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) var

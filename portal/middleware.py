@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.utils import translation
+from machina.core.loading import get_class
+
+PermissionHandler = get_class("forum_permission.handler", "PermissionHandler")
+
+ANONYMOUS_FORUM_KEY = "_anonymous_forum_key"
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class ChosenLanguageMiddleware:
+    """Simplified Chinese unless the reader chose another language with the switch.
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: the club
+    speaks Chinese first, and English is a choice the reader makes (stored in a cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in SUPPORTED_LANGUAGES else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+
+class ForumPermissionMiddleware:
+    """machina's permission handler on every request, without a session for every visitor.
+
+    machina's own middleware stores a random key in the session of each anonymous request (for
+    anonymous posting and poll votes), which writes a session row and sets a cookie on every
+    public page. Visitors here never post or vote, so the key is read when one exists and never
+    created.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            request.user.forum_key = request.session.get(ANONYMOUS_FORUM_KEY)
+        request.forum_permission_handler = PermissionHandler()
+        return self.get_response(request)

@@ -1,0 +1,21 @@
+"""Compile every locale/*/LC_MESSAGES/*.po into its .mo with polib.
+
+The compiled catalogues are committed, so a fresh machine needs no gettext tools to show the
+site in Chinese; tests/test_i18n.py fails when a .mo is out of date with its .po.
+"""
+
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    for po_path in sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")):
+        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+        print(f"compiled {po_path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+import pytest
+from machina.apps.forum_conversation.models import Post, Topic
+
+from forum.boards.services import board_skeleton_ensure
+from portal.services import housing_project_ensure, unit_ownership_verify
+from tests.factories import UnitOwnershipFactory, UserFactory
+
+
+@pytest.fixture
+def boards(db):
+    """The public boards and the global forum permissions, keyed by Board.Kind."""
+    return board_skeleton_ensure()
+
+
+@pytest.fixture
+def project_a(boards):
+    return housing_project_ensure(name="翠湖天地", slug="cuihu", city="上海", phases=2)
+
+
+@pytest.fixture
+def project_b(boards):
+    return housing_project_ensure(name="滨江壹号", slug="binjiang", city="杭州")
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member1", display_name="热心会员")
+
+
+@pytest.fixture
+def staff_admin(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+def make_owner(*, project, username, by):
+    ownership = UnitOwnershipFactory(member=UserFactory(username=username), project=project)
+    unit_ownership_verify(ownership=ownership, by=by)
+    return ownership.member
+
+
+@pytest.fixture
+def owner_a(project_a, staff_admin):
+    return make_owner(project=project_a, username="owner_a", by=staff_admin)
+
+
+@pytest.fixture
+def owner_b(project_b, staff_admin):
+    return make_owner(project=project_b, username="owner_b", by=staff_admin)
+
+
+def make_topic(*, forum, poster, subject, content="内容"):
+    topic = Topic.objects.create(
+        forum=forum,
+        subject=subject,
+        poster=poster,
+        type=Topic.TOPIC_POST,
+        status=Topic.TOPIC_UNLOCKED,
+        approved=True,
+    )
+    Post.objects.create(topic=topic, poster=poster, subject=subject, content=content, approved=True)
+    return topic
