@@ -53,6 +53,7 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 # Extract strings (needs gettext's xgettext), then compile with polib (no msgfmt needed).
+# `scripts/translate.py FILE.json` fills translations from a {msgid: msgstr} file.
 messages: install-dev
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench

@@ -6,9 +6,10 @@ replaces it with the indexed backends behind the same view.
 """
 
 from django.db.models import Q, QuerySet
-from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post
 from wagtail.models import Page
+
+from forum.visibility import readable_forum_ids, topic_visibility_q
 
 MAX_QUERY_LENGTH = 200
 
@@ -18,12 +19,16 @@ def normalise_query(raw: str) -> str:
 
 
 def post_search(*, query: str, user, permission_handler) -> QuerySet[Post]:
-    readable = permission_handler.get_readable_forums(Forum.objects.all(), user)
+    forum_ids = readable_forum_ids(user=user, permission_handler=permission_handler)
     condition = Q()
     for term in query.split():
         condition &= Q(content__icontains=term) | Q(subject__icontains=term)
     return (
-        Post.approved_objects.filter(condition, topic__forum__in=readable, topic__approved=True)
+        Post.approved_objects.filter(
+            condition,
+            topic_visibility_q(user=user, prefix="topic__"),
+            topic__forum_id__in=forum_ids,
+        )
         .select_related("topic", "topic__forum", "poster")
         .order_by("-created")
     )

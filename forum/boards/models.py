@@ -50,3 +50,27 @@ class Board(models.Model):
     @property
     def is_triage(self) -> bool:
         return self.kind in self.TRIAGE_KINDS
+
+
+class TopicVisibility(models.Model):
+    """Who may see a topic beyond its board's permissions.
+
+    A staff-only topic (a private complaint, 仅工作人员可见) is visible only to its author,
+    moderators and the staff of the department its case is routed to. Topics without a row are
+    visible to whoever may read their board.
+    """
+
+    topic = models.OneToOneField(
+        "forum_conversation.Topic",
+        verbose_name=_("topic"),
+        on_delete=models.CASCADE,
+        related_name="visibility",
+    )
+    staff_only = models.BooleanField(_("visible to staff only"), default=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("topic visibility")
+        verbose_name_plural = _("topic visibilities")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {'staff only' if self.staff_only else 'board'}"

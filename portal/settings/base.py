@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)
     "forum.boards",
+    "forum.cases",
     "forum.machina_apps.forum_search",
     # Django
     "django.contrib.admin",

@@ -1,0 +1,69 @@
+"""Who may see which topic: the one place that answers it for listings, pages, search and feeds.
+
+A topic is visible when its board is readable (machina's permissions) and the topic-level rules
+below allow it: unapproved topics only to their author and moderators; staff-only topics
+(private complaints) only to their author, moderators and the staff of the department the
+topic's case is routed to.
+"""
+
+from django.db.models import Q, QuerySet
+from machina.apps.forum.models import Forum
+from machina.apps.forum_conversation.models import Topic
+
+from forum.boards.services import MODERATORS_GROUP
+
+
+def is_moderator(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_forum_moderator"):
+        user._is_forum_moderator = (
+            user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+        )
+    return user._is_forum_moderator
+
+
+def staff_department_ids(user) -> frozenset[int]:
+    """The departments whose staff group the user belongs to."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_staff_department_ids"):
+        from forum.cases.models import Department
+
+        user._staff_department_ids = frozenset(
+            Department.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+        )
+    return user._staff_department_ids
+
+
+def topic_visibility_q(*, user, prefix: str = "") -> Q:
+    """Topic-level rules as a Q over Topic; ``prefix`` (e.g. "topic__") applies it to Post."""
+    if is_moderator(user):
+        return Q()
+    staff_only = Q(**{f"{prefix}visibility__staff_only": True})
+    if not user.is_authenticated:
+        return Q(**{f"{prefix}approved": True}) & ~staff_only
+    own = Q(**{f"{prefix}poster": user})
+    allowed = ~staff_only | own
+    departments = staff_department_ids(user)
+    if departments:
+        allowed |= Q(**{f"{prefix}case__department__in": departments})
+    return (Q(**{f"{prefix}approved": True}) | own) & allowed
+
+
+def readable_forum_ids(*, user, permission_handler) -> list[int]:
+    forums = permission_handler.get_readable_forums(Forum.objects.all(), user)
+    return [forum.pk for forum in forums]
+
+
+def visible_topics(*, user, permission_handler) -> QuerySet[Topic]:
+    return Topic.objects.filter(
+        topic_visibility_q(user=user),
+        forum_id__in=readable_forum_ids(user=user, permission_handler=permission_handler),
+    )
+
+
+def can_see_topic(*, user, topic: Topic, permission_handler) -> bool:
+    if not permission_handler.can_read_forum(topic.forum, user):
+        return False
+    return Topic.objects.filter(topic_visibility_q(user=user), pk=topic.pk).exists()
