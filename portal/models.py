@@ -28,6 +28,27 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+class MemberLevel(models.Model):
+    """A membership level (普卡, 银卡, 金卡, 白金卡), reached by upgrade points."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=20)
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True, help_text=_("1 is the lowest."))
+    upgrade_points_threshold = models.PositiveIntegerField(
+        _("upgrade points threshold"),
+        default=0,
+        help_text=_("Upgrade points needed to reach this level."),
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("member level")
+        verbose_name_plural = _("member levels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class HousingProject(models.Model):
     """A development (楼盘) whose verified owners share an owners' board."""
 
