@@ -463,7 +463,7 @@ def posts(ctx: LoadContext) -> None:
     long_topic = next((n for n in range(topic_count) if rows.forum_ids[n] == mutual_help), 0)
     reserved = min(replies, LONG_TOPIC_POSTS - 1)
     per_topic[long_topic] += reserved
-    popularity = list(accumulate(rng.paretovariate(1.2) for _ in range(topic_count)))
+    popularity = list(accumulate(min(rng.paretovariate(1.5), 300.0) for _ in range(topic_count)))
     for n in rng.choices(range(topic_count), cum_weights=popularity, k=replies - reserved):
         per_topic[n] += 1
     # Every post's time and topic; replies follow their topic at exponential gaps.
