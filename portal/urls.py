@@ -13,6 +13,7 @@ from portal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("bench/bare", include("portal.bench")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

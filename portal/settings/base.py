@@ -272,6 +272,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Benchmarks (bench/) ------------------------------------------------------------------
+# Off by default; bench/run.py switches them on for the server it starts on 127.0.0.1.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+BENCH_QUERY_COUNT = env.bool("BENCH_QUERY_COUNT", default=False)
+MIDDLEWARE.insert(0, "portal.bench.QueryCountMiddleware")  # MiddlewareNotUsed unless switched on
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
