@@ -24,7 +24,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from itertools import accumulate
 
 from allauth.account.models import EmailAddress
@@ -202,9 +202,8 @@ class BulkWriter:
         return self.written
 
     def _prepare(self, row: tuple) -> tuple:
-        return tuple(
-            f.get_db_prep_save(value, connection) for f, value in zip(self.fields, row, strict=False)
-        )
+        fields = self.fields[: len(row)]
+        return tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
 
     def _flush(self, cursor, sql, batch, progress):
         if batch:
