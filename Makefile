@@ -64,3 +64,10 @@ compilemessages: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (README, Benchmarks): DATABASE_URL and REDIS_URL must be set.
+BENCH_DURATION ?= 30
+BENCH_CONCURRENCY ?= 8
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py --duration $(BENCH_DURATION) --concurrency $(BENCH_CONCURRENCY)

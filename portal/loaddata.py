@@ -645,7 +645,9 @@ def generate(plan: LoadPlan, *, write: Callable[[str], None] = print, steps=LOAD
         started = time.perf_counter()
         with transaction.atomic():
             step(ctx)
-        ctx.seconds[path.rsplit(".", 1)[-1]] = time.perf_counter() - started
+        name = path.rsplit(".", 1)[-1]
+        ctx.seconds[name] = time.perf_counter() - started
+        write(f"{name}: done in {ctx.seconds[name]:.1f} s")
     return ctx
 
 

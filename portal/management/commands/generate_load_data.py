@@ -52,10 +52,6 @@ class Command(BaseCommand):
         total = time.perf_counter() - started
         for name, count in ctx.counts.items():
             self.stdout.write(f"{name}: {count}")
-        self.stdout.write(
-            "seconds per step: "
-            + ", ".join(f"{name} {seconds:.1f}" for name, seconds in ctx.seconds.items())
-        )
         posts_rate = ctx.counts.get("posts", 0) / max(ctx.seconds.get("posts", 0), 1e-9)
         self.stdout.write(
             self.style.SUCCESS(
