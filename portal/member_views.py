@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from portal.forms import ProfileForm, SettingsForm, UnitClaimForm
 from portal.models import MemberLevel, PointsEntry, RedemptionItem
@@ -87,9 +86,7 @@ def units(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request, _("Your claim was sent. Club staff will verify it shortly.")
-            )
+            messages.success(request, _("Your claim was sent. Club staff will verify it shortly."))
             return redirect("me_units")
     return _center(
         request,
@@ -102,12 +99,16 @@ def units(request):
 
 @login_required
 def posts(request):
-    return _center(request, "posts.html", "posts", page=_page(request, member_posts(member=request.user)))
+    return _center(
+        request, "posts.html", "posts", page=_page(request, member_posts(member=request.user))
+    )
 
 
 @login_required
 def cases(request):
-    return _center(request, "cases.html", "cases", page=_page(request, member_cases(member=request.user)))
+    return _center(
+        request, "cases.html", "cases", page=_page(request, member_cases(member=request.user))
+    )
 
 
 @login_required
@@ -211,5 +212,3 @@ def deletion(request):
             )
         return redirect("me_delete")
     return _center(request, "delete.html", "delete")
-
-

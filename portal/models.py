@@ -219,9 +219,7 @@ class MemberProfile(models.Model):
     # Comma-framed codes (",sports,culture,") so "interest contains X" is one LIKE on any database.
     interests = models.CharField(_("interests"), max_length=200, blank=True)
     purchase_area = models.CharField(_("preferred area"), max_length=60, blank=True)
-    purchase_budget = models.PositiveIntegerField(
-        _("budget (10,000 yuan)"), null=True, blank=True
-    )
+    purchase_budget = models.PositiveIntegerField(_("budget (10,000 yuan)"), null=True, blank=True)
     purchase_type = models.CharField(
         _("property type"), max_length=20, choices=PropertyType.choices, blank=True
     )
@@ -384,9 +382,7 @@ class PointsEntry(models.Model):
 class PointsExpiryNotice(models.Model):
     """A member was told that points will expire at a cut-off; one notice per cut-off."""
 
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     expires_on = models.DateField(_("expires on"))
     amount = models.PositiveIntegerField(_("amount"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
@@ -397,6 +393,9 @@ class PointsExpiryNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "expires_on"], name="unique_expiry_notice")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.amount} @ {self.expires_on}"
 
 
 class RedemptionItem(models.Model):

@@ -23,7 +23,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -144,7 +143,10 @@ def points_award(
     _lock_member(member)
     entries = []
     upgraded = False
-    for ledger, amount in ((Ledger.REWARD, rule.reward_points), (Ledger.UPGRADE, rule.upgrade_points)):
+    for ledger, amount in (
+        (Ledger.REWARD, rule.reward_points),
+        (Ledger.UPGRADE, rule.upgrade_points),
+    ):
         if not amount:
             continue
         entry, created = _entry_create(
@@ -187,7 +189,10 @@ def points_grant(
     if not reason.strip():
         raise PointsError(_("A grant needs a reason."))
     _lock_member(member)
-    if reward_points < 0 and points_balance(member=member, ledger=Ledger.REWARD) + reward_points < 0:
+    if (
+        reward_points < 0
+        and points_balance(member=member, ledger=Ledger.REWARD) + reward_points < 0
+    ):
         raise PointsError(_("The member does not have that many reward points."))
     entries = []
     for ledger, amount in ((Ledger.REWARD, reward_points), (Ledger.UPGRADE, upgrade_points)):
@@ -257,8 +262,10 @@ def member_levels_yearly_review(*, today: datetime.date | None = None) -> dict[s
     """Move members down one level when they earned fewer upgrade points in the past year than
     their level's ``yearly_retention_points``, never below their floor; then raise anyone whose
     points earn more. Returns counts of members moved down and up."""
-    now = timezone.now() if today is None else timezone.make_aware(
-        datetime.datetime.combine(today, datetime.time())
+    now = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     )
     year_ago = now - datetime.timedelta(days=365)
     levels = list(MemberLevel.objects.order_by("rank"))
@@ -268,9 +275,12 @@ def member_levels_yearly_review(*, today: datetime.date | None = None) -> dict[s
         level__yearly_retention_points__gt=0, anonymised_at__isnull=True
     )
     for profile in profiles:
-        earned = PointsEntry.objects.filter(
-            member=profile.user, ledger=Ledger.UPGRADE, created_at__gte=year_ago, amount__gt=0
-        ).aggregate(s=Sum("amount"))["s"] or 0
+        earned = (
+            PointsEntry.objects.filter(
+                member=profile.user, ledger=Ledger.UPGRADE, created_at__gte=year_ago, amount__gt=0
+            ).aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
         if earned >= profile.level.yearly_retention_points:
             continue
         target = _higher(below.get(profile.level.pk), member_level_floor(member=profile.user))

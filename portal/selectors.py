@@ -74,8 +74,10 @@ def member_cases(*, member: User):
 
 
 def points_history(*, member: User) -> QuerySet[PointsEntry]:
-    return PointsEntry.objects.filter(member=member).select_related("rule").order_by(
-        "-created_at", "-pk"
+    return (
+        PointsEntry.objects.filter(member=member)
+        .select_related("rule")
+        .order_by("-created_at", "-pk")
     )
 
 

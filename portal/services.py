@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.boards.services import owners_board_ensure
 from portal.models import HousingProject, MemberLevel, MemberProfile, UnitOwnership, User
@@ -152,7 +153,9 @@ def member_card_reissue(*, member: User, by: User) -> MemberProfile:
     """补办: a new card serial, so the QR code of the old card no longer verifies."""
     if not by.has_perm("portal.change_memberprofile"):
         raise PermissionDenied
-    profile = MemberProfile.objects.select_for_update().get(pk=member_profile_ensure(user=member).pk)
+    profile = MemberProfile.objects.select_for_update().get(
+        pk=member_profile_ensure(user=member).pk
+    )
     profile.card_serial += 1
     profile.card_issued_at = timezone.now()
     profile.full_clean()
@@ -228,9 +231,7 @@ def member_data_export(*, member: User) -> dict:
 
     profile = member_profile_ensure(user=member)
     profile_fields = [
-        f.name
-        for f in MemberProfile._meta.concrete_fields
-        if f.name not in ("id", "user", "level")
+        f.name for f in MemberProfile._meta.concrete_fields if f.name not in ("id", "user", "level")
     ]
     return {
         "account": {

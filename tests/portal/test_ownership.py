@@ -1,6 +1,6 @@
 from portal.models import UnitOwnership
-from tests.forum.test_boards import topic_url
 from tests.conftest import make_topic
+from tests.forum.test_boards import topic_url
 
 
 def claim(client, member, project, unit="1201"):
@@ -64,18 +64,17 @@ def test_rejection_needs_a_reason_and_keeps_the_board_closed(
     assert "普卡" in client.get("/me/card/").text
 
 
-def test_claims_page_is_refused_to_members_owners_and_visitors(
-    client, member, owner_a, project_a
-):
+def test_claims_page_is_refused_to_members_owners_and_visitors(client, member, owner_a, project_a):
     claim(client, member, project_a)
     ownership = UnitOwnership.objects.get(member=member)
 
     for user in (member, owner_a):
         client.force_login(user)
         assert client.get("/members/claims/").status_code == 403
-        assert client.post(
-            f"/members/claims/{ownership.pk}/", {"decision": "verify"}
-        ).status_code == 403
+        assert (
+            client.post(f"/members/claims/{ownership.pk}/", {"decision": "verify"}).status_code
+            == 403
+        )
     client.logout()
     assert client.get("/members/claims/").status_code == 302
 
@@ -83,9 +82,7 @@ def test_claims_page_is_refused_to_members_owners_and_visitors(
     assert ownership.status == "pending"
 
 
-def test_a_member_may_own_units_in_several_projects(
-    client, member, project_a, project_b, verifier
-):
+def test_a_member_may_own_units_in_several_projects(client, member, project_a, project_b, verifier):
     claim(client, member, project_a)
     claim(client, member, project_b, unit="808")
     client.force_login(verifier)

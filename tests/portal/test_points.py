@@ -50,7 +50,11 @@ def test_the_database_refuses_a_second_entry_with_the_same_key(member, rule):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         PointsEntry.objects.create(
-            member=member, ledger="reward", amount=20, reason="x", idempotency_key=entry.idempotency_key
+            member=member,
+            ledger="reward",
+            amount=20,
+            reason="x",
+            idempotency_key=entry.idempotency_key,
         )
 
 
@@ -141,9 +145,7 @@ def test_points_changes_never_downgrade_but_the_yearly_review_does(member):
 def test_yearly_review_keeps_members_who_earned_enough_and_owners_floor(owner_a):
     MemberLevel.objects.filter(code="silver").update(yearly_retention_points=100)
     MemberLevel.objects.filter(code="gold").update(yearly_retention_points=100)
-    MemberProfile.objects.filter(user=owner_a).update(
-        level=MemberLevel.objects.get(code="silver")
-    )
+    MemberProfile.objects.filter(user=owner_a).update(level=MemberLevel.objects.get(code="silver"))
 
     member_levels_yearly_review()
 
