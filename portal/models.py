@@ -378,6 +378,12 @@ class PointsEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.member} {self.ledger} {self.amount:+d}"
 
+    def save(self, *args, **kwargs):
+        # A ledger is append-only: corrections are new entries, never edits.
+        if self.pk is not None:
+            raise ValueError("points entries are immutable")
+        super().save(*args, **kwargs)
+
 
 class PointsExpiryNotice(models.Model):
     """A member was told that points will expire at a cut-off; one notice per cut-off."""

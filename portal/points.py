@@ -260,8 +260,8 @@ def member_level_reevaluate(*, member: User, allow_downgrade: bool = False) -> M
 @transaction.atomic
 def member_levels_yearly_review(*, today: datetime.date | None = None) -> dict[str, int]:
     """Move members down one level when they earned fewer upgrade points in the past year than
-    their level's ``yearly_retention_points``, never below their floor; then raise anyone whose
-    points earn more. Returns counts of members moved down and up."""
+    their level's ``yearly_retention_points``, never below their floor (verified owners: 银卡).
+    Returns how many members moved down."""
     now = (
         timezone.now()
         if today is None
@@ -270,7 +270,7 @@ def member_levels_yearly_review(*, today: datetime.date | None = None) -> dict[s
     year_ago = now - datetime.timedelta(days=365)
     levels = list(MemberLevel.objects.order_by("rank"))
     below = {level.pk: prev for prev, level in zip(levels, levels[1:], strict=False)}
-    moved = {"down": 0, "up": 0}
+    moved = {"down": 0}
     profiles = MemberProfile.objects.select_related("level", "user").filter(
         level__yearly_retention_points__gt=0, anonymised_at__isnull=True
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.forms import MemberFilterForm, PointsGrantForm, ReferralForm, RejectForm
-from portal.models import PointsEntry, RedemptionRequest, UnitOwnership, User
+from portal.models import RedemptionRequest, UnitOwnership, User
 from portal.points import (
     PointsError,
     points_award,
@@ -124,6 +124,7 @@ def member_detail(request, user_id):
     show_pii = request.user.has_perm(PII_PERMISSION)
     if show_pii:
         pii_access_log(staff=request.user, members=[member], what="member detail: full profile")
+    balances = points_balances(member=member)
     return render(
         request,
         "portal/staff/member_detail.html",
@@ -131,8 +132,7 @@ def member_detail(request, user_id):
             "member": member,
             "profile": profile,
             "show_pii": show_pii,
-            "balances": points_balances(member=member),
-            "reward": points_balances(member=member)[PointsEntry.Ledger.REWARD],
+            "balances": balances,
             "entries": points_history(member=member)[:50],
             "ownerships": member_ownerships(member=member),
             "grant_form": PointsGrantForm(),

@@ -289,5 +289,3 @@ LOGGING = {
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.JoinForm"
 # Reward points expire this many months after they were earned, at the year-end carry-over.
 POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
-# Days before the carry-over that members are told what will expire.
-POINTS_EXPIRY_NOTICE_DAYS = env.int("POINTS_EXPIRY_NOTICE_DAYS", default=30)

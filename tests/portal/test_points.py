@@ -186,3 +186,13 @@ def test_referral_purchase_pays_once_per_contract(client, member):
         "reward": rule.reward_points,
         "upgrade": rule.upgrade_points,
     }
+
+
+def test_entries_are_never_edited_in_place(member, rule):
+    reward, _upgrade = points_award(member=member, rule_code="case_rated", source_key="case:9")
+    reward.amount = 999
+
+    with pytest.raises(ValueError):
+        reward.save()
+
+    assert points_balance(member=member, ledger="reward") == 20

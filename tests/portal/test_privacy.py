@@ -110,3 +110,21 @@ def test_member_list_filters(client, member, other_member, project_a, owner_a):
     assert listed("verification=verified") == {"owner_a"}
     assert "member1" in listed("verification=none")
     assert listed("level=" + str(MemberProfile.objects.get(user=owner_a).level_id)) >= {"owner_a"}
+
+
+def test_member_list_query_count_does_not_grow_with_members(
+    client, db, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    client.force_login(staff_with("view_memberprofile", "view_member_pii", username="officer"))
+    UserFactory.create_batch(2)
+    client.get("/members/")  # warm the session and content types
+    with django_assert_max_num_queries(12) as few:
+        client.get("/members/")
+    UserFactory.create_batch(20)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/members/")
+
+    assert len(response.context["page"]) == 23
