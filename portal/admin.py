@@ -3,7 +3,18 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.models import HousingProject, UnitOwnership, User
+from portal.models import (
+    HousingProject,
+    MemberLevel,
+    MemberProfile,
+    PiiAccessLog,
+    PointsEntry,
+    PointsRule,
+    RedemptionItem,
+    RedemptionRequest,
+    UnitOwnership,
+    User,
+)
 from portal.services import housing_project_ensure, unit_ownership_verify
 
 
@@ -42,7 +53,7 @@ class UnitOwnershipAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "decided_by", "decided_at", "reject_reason")
     actions = ["verify_selected"]
 
-    @admin.action(description=_("Verify the selected ownership claims"), permissions=["change"])
+    @admin.action(description=_("Verify the selected ownership claims"), permissions=["verify"])
     def verify_selected(self, request, queryset):
         count = 0
         for ownership in queryset.select_related("member", "project__owners_group"):
@@ -54,3 +65,108 @@ class UnitOwnershipAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("portal.verify_unitownership")
+
+
+@admin.register(MemberProfile)
+class MemberProfileAdmin(admin.ModelAdmin):
+    list_display = ("member_number", "user", "level", "city", "created_at")
+    list_filter = ("level", "city")
+    search_fields = ("member_number", "user__username", "user__display_name")
+    list_select_related = ("user", "level")
+    # Personal data is read and changed in the staff pages, where every view is logged.
+    fields = (
+        "user",
+        "member_number",
+        "level",
+        "card_serial",
+        "card_issued_at",
+        "city",
+        "deletion_requested_at",
+        "anonymised_at",
+    )
+    readonly_fields = (
+        "user",
+        "member_number",
+        "card_serial",
+        "card_issued_at",
+        "deletion_requested_at",
+        "anonymised_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PointsRule)
+class PointsRuleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "reward_points", "upgrade_points", "category", "active")
+    list_editable = ("reward_points", "upgrade_points", "active")
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are immutable; grants go through the staff member page."""
+
+    list_display = ("created_at", "member", "ledger", "amount", "category", "reason")
+    list_filter = ("ledger", "category", "rule")
+    search_fields = ("member__username", "reason", "source_key")
+    list_select_related = ("member",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RedemptionItem)
+class RedemptionItemAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "merchant", "points_cost", "stock", "active")
+    list_filter = ("kind", "active")
+    list_editable = ("stock", "active")
+
+
+@admin.register(RedemptionRequest)
+class RedemptionRequestAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "member", "item", "points_cost", "status", "decided_by")
+    list_filter = ("status",)
+    list_select_related = ("member", "item", "decided_by")
+    readonly_fields = (
+        "member",
+        "item",
+        "points_cost",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reject_reason",
+    )
+
+
+@admin.register(PiiAccessLog)
+class PiiAccessLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "staff", "member", "what")
+    list_select_related = ("staff", "member")
+    search_fields = ("staff__username", "member__username", "what")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberLevel)
+class MemberLevelAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "rank", "upgrade_points_threshold", "yearly_retention_points")
+    list_editable = ("upgrade_points_threshold", "yearly_retention_points")

@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Members")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal import receivers  # noqa: F401

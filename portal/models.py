@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,15 @@ class MemberLevel(models.Model):
         default=0,
         help_text=_("Upgrade points needed to reach this level."),
     )
+    yearly_retention_points = models.PositiveIntegerField(
+        _("upgrade points to keep the level"),
+        default=0,
+        help_text=_(
+            "At the yearly review, a member who earned fewer upgrade points than this in the "
+            "past twelve months moves down one level. 0 keeps the level."
+        ),
+    )
+    benefits = models.TextField(_("benefits"), blank=True)
 
     class Meta:
         ordering = ["rank"]
@@ -114,6 +124,7 @@ class UnitOwnership(models.Model):
     class Meta:
         verbose_name = _("unit ownership")
         verbose_name_plural = _("unit ownerships")
+        permissions = [("verify_unitownership", _("Can verify or reject ownership claims"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "project", "building", "unit"], name="unique_unit_claim"
@@ -122,3 +133,336 @@ class UnitOwnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.building}-{self.unit}"
+
+
+MOBILE_REGEX = r"^1[3-9]\d{9}$"
+
+
+class MemberProfile(models.Model):
+    """Everything personal about a member, in one place so masking and export live in one place."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    class Family(models.TextChoices):
+        SINGLE = "single", _("Single")
+        COUPLE = "couple", _("Couple")
+        YOUNG_CHILDREN = "young_children", _("With young children")
+        THREE_GENERATIONS = "three_generations", _("Three generations")
+        OTHER = "other", _("Other")
+
+    class HowHeard(models.TextChoices):
+        FRIEND = "friend", _("A friend or neighbour")
+        SALES_OFFICE = "sales_office", _("Sales office")
+        ONLINE = "online", _("Online")
+        EVENT = "event", _("A club event")
+        OTHER = "other", _("Other")
+
+    class Interest(models.TextChoices):
+        FAMILY = "family", _("Family and children")
+        SPORTS = "sports", _("Sports")
+        CULTURE = "culture", _("Culture and arts")
+        HOME = "home", _("Home and decoration")
+        INVESTMENT = "investment", _("Property investment")
+        VOLUNTEERING = "volunteering", _("Volunteering")
+
+    class PropertyType(models.TextChoices):
+        APARTMENT = "apartment", _("Apartment")
+        TOWNHOUSE = "townhouse", _("Townhouse")
+        VILLA = "villa", _("Villa")
+        COMMERCIAL = "commercial", _("Commercial")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="member_profile",
+    )
+    member_number = models.CharField(_("member number"), max_length=20, unique=True)
+    card_serial = models.PositiveSmallIntegerField(
+        _("card serial"),
+        default=1,
+        help_text=_("Raised when a card is reissued; older cards' QR codes stop verifying."),
+    )
+    card_issued_at = models.DateTimeField(_("card issued at"), default=timezone.now)
+    level = models.ForeignKey(
+        MemberLevel,
+        verbose_name=_("level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+    )
+    real_name = models.CharField(_("real name"), max_length=40, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    # NULL, not "", when unknown: the unique constraint must allow many members without one.
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[
+            RegexValidator(MOBILE_REGEX, _("Enter a mainland China mobile number (11 digits)."))
+        ],
+    )
+    city = models.CharField(_("city"), max_length=40, blank=True, db_index=True)
+    family = models.CharField(
+        _("family composition"), max_length=20, choices=Family.choices, blank=True
+    )
+    how_heard = models.CharField(
+        _("how you heard of the club"), max_length=20, choices=HowHeard.choices, blank=True
+    )
+    # Comma-framed codes (",sports,culture,") so "interest contains X" is one LIKE on any database.
+    interests = models.CharField(_("interests"), max_length=200, blank=True)
+    purchase_area = models.CharField(_("preferred area"), max_length=60, blank=True)
+    purchase_budget = models.PositiveIntegerField(_("budget (10,000 yuan)"), null=True, blank=True)
+    purchase_type = models.CharField(
+        _("property type"), max_length=20, choices=PropertyType.choices, blank=True
+    )
+    notify_points = models.BooleanField(_("email me about my points"), default=True)
+    notify_cases = models.BooleanField(_("email me when my cases change"), default=True)
+    notify_club_news = models.BooleanField(_("email me the club's news and events"), default=True)
+    show_level_badge = models.BooleanField(_("show my level beside my posts"), default=True)
+    allow_sales_contact = models.BooleanField(
+        _("sales staff may contact me about my purchase intention"), default=False
+    )
+    deletion_requested_at = models.DateTimeField(
+        _("account deletion requested at"), null=True, blank=True, db_index=True
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+        permissions = [
+            ("view_member_pii", _("Can see members' personal data unmasked")),
+            ("export_members", _("Can export members to CSV")),
+        ]
+
+    def __str__(self) -> str:
+        return self.member_number
+
+    @property
+    def interest_codes(self) -> list[str]:
+        return [code for code in self.interests.split(",") if code]
+
+    def get_interests_display(self) -> list[str]:
+        labels = dict(self.Interest.choices)
+        return [str(labels.get(code, code)) for code in self.interest_codes]
+
+    @property
+    def card_code(self) -> str:
+        """What the card's QR code carries: number and serial, so a reissue voids old cards."""
+        return f"{self.member_number}-{self.card_serial}"
+
+
+class PiiAccessLog(models.Model):
+    """A staff member saw or exported a member's personal data."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="pii_access_logs",
+    )
+    what = models.CharField(_("what"), max_length=100)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.staff} → {self.member}: {self.what}"
+
+
+class PointsCategory(models.TextChoices):
+    MEMBERSHIP = "membership", _("Membership routine")
+    MARKETING = "marketing", _("Marketing campaigns")
+    BRAND = "brand", _("Brand promotion")
+    SALES = "sales", _("Sales management")
+    RESEARCH = "research", _("Market research")
+    OTHER = "other", _("Other")
+
+
+class PointsRule(models.Model):
+    """An earning rule: how many points an action pays. Looked up by code from the code."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    reward_points = models.IntegerField(_("reward points"), default=0)
+    upgrade_points = models.IntegerField(_("upgrade points"), default=0)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=PointsCategory.choices,
+        default=PointsCategory.MEMBERSHIP,
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("earning rule")
+        verbose_name_plural = _("earning rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PointsEntry(models.Model):
+    """One immutable line in a member's reward or upgrade ledger; balances are sums."""
+
+    class Ledger(models.TextChoices):
+        REWARD = "reward", _("Reward points")
+        UPGRADE = "upgrade", _("Upgrade points")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="points_entries",
+    )
+    ledger = models.CharField(_("ledger"), max_length=10, choices=Ledger.choices)
+    amount = models.IntegerField(_("amount"))
+    category = models.CharField(
+        _("category"), max_length=20, choices=PointsCategory.choices, default=PointsCategory.OTHER
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    rule = models.ForeignKey(
+        PointsRule,
+        verbose_name=_("rule"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    source_key = models.CharField(_("source"), max_length=100, blank=True)
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("source type"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_id = models.CharField(_("source id"), max_length=40, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=160, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [models.Index(fields=["member", "ledger", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.ledger} {self.amount:+d}"
+
+    def save(self, *args, **kwargs):
+        # A ledger is append-only: corrections are new entries, never edits.
+        if self.pk is not None:
+            raise ValueError("points entries are immutable")
+        super().save(*args, **kwargs)
+
+
+class PointsExpiryNotice(models.Model):
+    """A member was told that points will expire at a cut-off; one notice per cut-off."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_on = models.DateField(_("expires on"))
+    amount = models.PositiveIntegerField(_("amount"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("points expiry notice")
+        verbose_name_plural = _("points expiry notices")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "expires_on"], name="unique_expiry_notice")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.amount} @ {self.expires_on}"
+
+
+class RedemptionItem(models.Model):
+    """A gift or merchant voucher members can redeem reward points for."""
+
+    class Kind(models.TextChoices):
+        GIFT = "gift", _("Gift")
+        VOUCHER = "voucher", _("Merchant voucher")
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GIFT)
+    merchant = models.CharField(_("merchant"), max_length=80, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    points_cost = models.PositiveIntegerField(_("points cost"))
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["points_cost", "name"]
+        verbose_name = _("redemption item")
+        verbose_name_plural = _("redemption items")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RedemptionRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="redemption_requests",
+    )
+    item = models.ForeignKey(
+        RedemptionItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="requests"
+    )
+    points_cost = models.PositiveIntegerField(_("points cost"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("redemption request")
+        verbose_name_plural = _("redemption requests")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.item}"

@@ -1,6 +1,13 @@
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from portal.models import UnitOwnership, User
+from portal.models import (
+    MemberLevel,
+    MemberProfile,
+    PointsEntry,
+    RedemptionRequest,
+    UnitOwnership,
+    User,
+)
 
 
 def member_ownerships(*, member: User) -> QuerySet[UnitOwnership]:
@@ -8,4 +15,116 @@ def member_ownerships(*, member: User) -> QuerySet[UnitOwnership]:
         UnitOwnership.objects.filter(member=member)
         .select_related("project")
         .order_by("project__name", "building", "unit")
+    )
+
+
+def member_profile_for(*, user: User) -> MemberProfile:
+    from portal.services import member_profile_ensure
+
+    profile = getattr(user, "_member_profile_cache", None)
+    if profile is None:
+        member_profile_ensure(user=user)
+        profile = MemberProfile.objects.select_related("level", "user").get(user=user)
+        user._member_profile_cache = profile
+    return profile
+
+
+def member_level_for(user) -> MemberLevel | None:
+    """The level to show beside a member's name (badges); None for visitors, or when the member
+    chose not to show it. Cached on the user object for the request."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    if not hasattr(user, "_member_badge_level"):
+        profile = (
+            MemberProfile.objects.filter(user_id=user.pk, show_level_badge=True)
+            .select_related("level")
+            .first()
+        )
+        user._member_badge_level = profile.level if profile else None
+    return user._member_badge_level
+
+
+def member_posts(*, member: User):
+    """The member's own posts that they can still read (lost ownership hides an owners' board)."""
+    from machina.apps.forum_conversation.models import Post
+    from machina.core.loading import get_class
+
+    from forum.visibility import readable_forum_ids, topic_visibility_q
+
+    handler = get_class("forum_permission.handler", "PermissionHandler")()
+    return (
+        Post.objects.filter(
+            topic_visibility_q(user=member, prefix="topic__"),
+            poster=member,
+            topic__forum_id__in=readable_forum_ids(user=member, permission_handler=handler),
+        )
+        .select_related("topic", "topic__forum")
+        .order_by("-created")
+    )
+
+
+def member_cases(*, member: User):
+    from forum.cases.models import Case
+
+    return (
+        Case.objects.filter(topic__poster=member)
+        .select_related("topic", "topic__forum", "department")
+        .order_by("-created_at")
+    )
+
+
+def points_history(*, member: User) -> QuerySet[PointsEntry]:
+    return (
+        PointsEntry.objects.filter(member=member)
+        .select_related("rule")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def member_list(*, filters: dict) -> QuerySet[MemberProfile]:
+    """Staff's member list: filter by level, project, city, verification state and interest."""
+    profiles = MemberProfile.objects.filter(anonymised_at__isnull=True).select_related(
+        "user", "level"
+    )
+    if filters.get("q"):
+        q = filters["q"].strip()
+        profiles = profiles.filter(
+            Q(user__username__icontains=q)
+            | Q(user__display_name__icontains=q)
+            | Q(member_number__iexact=q)
+            | Q(real_name__icontains=q)
+            | Q(mobile=q)
+        )
+    if filters.get("level"):
+        profiles = profiles.filter(level=filters["level"])
+    if filters.get("city"):
+        profiles = profiles.filter(city=filters["city"].strip())
+    if filters.get("interest"):
+        profiles = profiles.filter(interests__contains=f",{filters['interest']},")
+    ownerships = UnitOwnership.objects.filter(member=OuterRef("user"))
+    if filters.get("project"):
+        ownerships = ownerships.filter(project=filters["project"])
+    verification = filters.get("verification")
+    if verification == "none":
+        profiles = profiles.filter(~Exists(ownerships))
+    elif verification:
+        profiles = profiles.filter(Exists(ownerships.filter(status=verification)))
+    elif filters.get("project"):
+        profiles = profiles.filter(Exists(ownerships))
+    return profiles.order_by("-user__date_joined", "-pk")
+
+
+def ownership_claims_pending() -> QuerySet[UnitOwnership]:
+    return (
+        UnitOwnership.objects.filter(status=UnitOwnership.Status.PENDING)
+        .select_related("member", "member__member_profile", "project")
+        .order_by("created_at")
+    )
+
+
+def redemption_requests_pending() -> QuerySet[RedemptionRequest]:
+    return (
+        RedemptionRequest.objects.filter(status=RedemptionRequest.Status.PENDING)
+        .select_related("member", "item")
+        .order_by("created_at")
     )

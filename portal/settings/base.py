@@ -289,3 +289,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Members (portal) ---------------------------------------------------------------------
+# The join form's fields are added to allauth's sign-up form.
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.JoinForm"
+# Reward points expire this many months after they were earned, at the year-end carry-over.
+POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)

@@ -53,3 +53,21 @@ def log_in(page, *, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_contents(chromium, django_db_setup, django_db_blocker):
+    """Keep the migrations' data restorable between browser tests.
+
+    Measured here on SQLite: when a non-transactional test set the database up first, the
+    connection the browser tests get has no ``_test_serialized_contents``, so after the first
+    browser test's flush the next one starts from an empty database (no home page, no levels).
+    The first browser test runs before any flush, so the database still holds exactly the
+    migrations' data: serialise it then if Django did not keep it.
+    """
+    from django.db import connections
+
+    connection = connections["default"]
+    if getattr(connection, "_test_serialized_contents", None) is None:
+        with django_db_blocker.unblock():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()

@@ -1,0 +1,194 @@
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from forum.boards.models import Board
+from forum.cases.models import Case, Department
+from portal.models import MemberProfile, PointsEntry, User
+from portal.services import member_anonymise, member_card_reissue
+from tests.conftest import make_topic
+from tests.portal.conftest import staff_with
+
+PAGES = {
+    "/me/": "会员号",
+    "/me/profile/": "真实姓名",
+    "/me/units/": "申报房产",
+    "/me/posts/": "我的主题与回复",
+    "/me/cases/": "我的投诉与建议",
+    "/me/points/": "等级与权益",
+    "/me/rewards/": "积分兑换",
+    "/me/card/": "会员号",
+    "/me/settings/": "在我的帖子旁显示会员等级",
+    "/me/delete/": "申请注销",
+}
+
+
+@pytest.mark.parametrize(("url", "text"), PAGES.items())
+def test_each_page_shows_the_members_own_center(client, member, url, text):
+    client.force_login(member)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert text in response.text
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/me/data.json"])
+def test_each_page_is_refused_to_visitors(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_another_member_sees_only_their_own_data(client, member, other_member):
+    PointsEntry.objects.create(
+        member=member, ledger="reward", amount=77, reason="端午活动", idempotency_key="k"
+    )
+    MemberProfile.objects.filter(user=member).update(mobile="13812341234", real_name="张三丰")
+    client.force_login(other_member)
+
+    assert "端午活动" not in client.get("/me/points/").text
+    assert "13812341234" not in client.get("/me/profile/").text
+    data = json.loads(client.get("/me/data.json").content)
+    assert data["account"]["username"] == "member2"
+    assert data["points"]["entries"] == []
+
+
+def test_my_posts_lists_topics_and_replies_i_can_still_read(
+    client, boards, member, owner_a, project_a, staff_admin
+):
+    from machina.apps.forum_conversation.models import Post
+
+    from portal.services import unit_ownership_reject
+
+    help_topic = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=owner_a,
+                            subject="求推荐钢琴老师")  # fmt: skip
+    Post.objects.create(topic=help_topic, poster=member, subject="回复", content="我知道一位",
+                        approved=True)  # fmt: skip
+    make_topic(forum=project_a.owners_board.forum, poster=owner_a, subject="电梯维保进度")
+    client.force_login(owner_a)
+    assert "电梯维保进度" in client.get("/me/posts/").text
+
+    unit_ownership_reject(ownership=owner_a.unit_ownerships.get(), by=staff_admin, reason="过户")
+
+    page = client.get("/me/posts/").text
+    assert "求推荐钢琴老师" in page
+    assert "电梯维保进度" not in page
+    client.force_login(member)
+    page = client.get("/me/posts/").text
+    assert "求推荐钢琴老师" in page
+    assert "回复" in page
+
+
+def test_my_cases_lists_my_complaints_with_their_department(client, boards, member, other_member):
+    topic = make_topic(forum=boards[Board.Kind.COMPLAINTS].forum, poster=member, subject="车库漏水")
+    Case.objects.create(topic=topic, department=Department.objects.get(code="property"))
+    client.force_login(member)
+
+    page = client.get("/me/cases/").text
+
+    assert "车库漏水" in page
+    assert Department.objects.get(code="property").name in page
+    client.force_login(other_member)
+    assert "车库漏水" not in client.get("/me/cases/").text
+
+
+def test_card_shows_level_number_and_an_inline_qr_code(client, member):
+    client.force_login(member)
+    profile = MemberProfile.objects.get(user=member)
+
+    page = client.get("/me/card/").text
+
+    assert "普卡" in page
+    assert profile.member_number in page
+    assert "<svg" in page
+    assert "<img" not in page.split("member-card__qr")[1].split("</div>")[0]
+
+
+def test_reissued_card_voids_the_old_qr_code(client, member):
+    desk = staff_with("change_memberprofile", "view_memberprofile", username="desk")
+    profile = MemberProfile.objects.get(user=member)
+    old = f"/members/card/{profile.member_number}/{profile.card_serial}/"
+    assert "会员卡有效" in client.get(old).text
+
+    client.force_login(member)
+    assert client.post(f"/members/{member.pk}/reissue/").status_code == 403
+    client.force_login(desk)
+    client.post(f"/members/{member.pk}/reissue/")
+
+    assert client.get(old).status_code == 404
+    assert client.get(f"/members/card/{profile.member_number}/2/").status_code == 200
+
+
+def test_card_check_masks_the_name(client, member):
+    MemberProfile.objects.filter(user=member).update(real_name="张三丰")
+    profile = MemberProfile.objects.get(user=member)
+
+    page = client.get(f"/members/card/{profile.member_number}/1/").text
+
+    assert "张**" in page
+    assert "张三丰" not in page
+
+
+def test_settings_are_saved(client, member):
+    client.force_login(member)
+
+    client.post("/me/settings/", {"notify_cases": "on", "allow_sales_contact": "on"})
+
+    profile = MemberProfile.objects.get(user=member)
+    assert (profile.notify_points, profile.notify_cases, profile.show_level_badge) == (
+        False, True, False,
+    )  # fmt: skip
+    assert profile.allow_sales_contact
+
+
+def test_badge_level_respects_the_privacy_setting(member, owner_a):
+    from portal.selectors import member_level_for
+
+    assert member_level_for(owner_a).code == "silver"
+    MemberProfile.objects.filter(user=member).update(show_level_badge=False)
+    assert member_level_for(User.objects.get(pk=member.pk)) is None
+    assert member_level_for(None) is None
+
+
+def test_download_my_data(client, member):
+    MemberProfile.objects.filter(user=member).update(mobile="13812341234")
+    client.force_login(member)
+
+    response = client.get("/me/data.json")
+
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["profile"]["mobile"] == "13812341234"
+    assert data["profile"]["level"] == "basic"
+
+
+def test_deletion_request_and_staff_completion(client, boards, member):
+    topic = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="旧帖")
+    MemberProfile.objects.filter(user=member).update(mobile="13812341234", real_name="张三丰")
+    client.force_login(member)
+    client.post("/me/delete/")
+    assert MemberProfile.objects.get(user=member).deletion_requested_at is not None
+
+    desk = staff_with("change_memberprofile", "view_memberprofile", username="desk")
+    client.force_login(desk)
+    assert "热心会员" in client.get("/members/deletions/").text
+    client.post(f"/members/{member.pk}/anonymise/")
+
+    member.refresh_from_db()
+    profile = MemberProfile.objects.get(user=member)
+    assert (member.is_active, member.email, member.display_name) == (False, "", "已注销用户")
+    assert (profile.mobile, profile.real_name) == (None, "")
+    assert not member.has_usable_password()
+    topic.refresh_from_db()
+    assert topic.poster == member
+    assert topic.poster.public_name == "已注销用户"
+
+
+def test_only_staff_with_the_permission_complete_deletions(member, other_member):
+    with pytest.raises(PermissionDenied):
+        member_anonymise(member=member, by=other_member)
+    with pytest.raises(PermissionDenied):
+        member_card_reissue(member=member, by=other_member)

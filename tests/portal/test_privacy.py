@@ -1,0 +1,130 @@
+import csv
+import io
+
+from django.template import Context, Template
+
+from portal.models import MemberProfile, PiiAccessLog
+from portal.privacy import mask_email, mask_mobile, mask_name
+from tests.portal.conftest import staff_with
+
+
+def with_mobile(member, mobile="13812341234", **fields):
+    MemberProfile.objects.filter(user=member).update(mobile=mobile, real_name="张三丰", **fields)
+    return member
+
+
+def test_masking_helpers():
+    assert mask_mobile("13812341234") == "138****1234"
+    assert mask_mobile("") == ""
+    assert mask_mobile(None) == ""
+    assert mask_email("zhang.san@example.com") == "z***@example.com"
+    assert mask_name("张三丰") == "张**"
+
+
+def test_template_filters_mask():
+    rendered = Template(
+        "{% load privacy %}{{ m|mask_mobile }} {{ e|mask_email }} {{ n|mask_name }}"
+    ).render(Context({"m": "13812341234", "e": "li@example.com", "n": "李四"}))
+
+    assert rendered == "138****1234 l***@example.com 李*"
+
+
+def test_staff_without_pii_permission_sees_masked_data_and_nothing_is_logged(client, member):
+    with_mobile(member)
+    viewer = staff_with("view_memberprofile", username="viewer")
+    client.force_login(viewer)
+
+    listing = client.get("/members/").text
+    detail = client.get(f"/members/{member.pk}/").text
+
+    for page in (listing, detail):
+        assert "138****1234" in page
+        assert "13812341234" not in page
+        assert "张三丰" not in page
+    assert not PiiAccessLog.objects.exists()
+
+
+def test_staff_with_pii_permission_sees_data_and_each_view_is_logged(client, member):
+    with_mobile(member)
+    officer = staff_with("view_memberprofile", "view_member_pii", username="officer")
+    client.force_login(officer)
+
+    assert "13812341234" in client.get(f"/members/{member.pk}/").text
+    assert "13812341234" in client.get("/members/").text
+
+    logs = PiiAccessLog.objects.filter(staff=officer, member=member)
+    assert sorted(logs.values_list("what", flat=True)) == [
+        "member detail: full profile",
+        "member list: name, mobile",
+    ]
+
+
+def test_member_pages_are_refused_to_members_and_visitors(client, member, other_member):
+    with_mobile(member)
+    client.force_login(other_member)
+    assert client.get("/members/").status_code == 403
+    assert client.get(f"/members/{member.pk}/").status_code == 403
+    client.logout()
+    assert client.get(f"/members/{member.pk}/").status_code == 302
+
+
+def test_csv_export_needs_the_export_permission_and_is_logged(client, member, other_member):
+    with_mobile(member, city="上海", interests=",sports,")
+    with_mobile(other_member, mobile="13900000000", city="杭州")
+    viewer = staff_with("view_memberprofile", "view_member_pii", username="viewer")
+    exporter = staff_with(
+        "view_memberprofile", "view_member_pii", "export_members", username="exporter"
+    )
+
+    client.force_login(viewer)
+    assert client.get("/members/?export=csv").status_code == 403
+    assert not PiiAccessLog.objects.filter(what__startswith="CSV").exists()
+
+    client.force_login(exporter)
+    response = client.get("/members/?city=上海&export=csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["member_number", "username", "real_name", "mobile"]
+    assert [row[1] for row in rows[1:]] == [member.username]
+    assert rows[1][3] == "13812341234"
+    assert (
+        PiiAccessLog.objects.filter(
+            staff=exporter, member=member, what__startswith="CSV export"
+        ).count()
+        == 1
+    )
+
+
+def test_member_list_filters(client, member, other_member, project_a, owner_a):
+    with_mobile(member, city="上海", interests=",sports,")
+    with_mobile(other_member, mobile="13900000000", city="杭州", interests=",culture,")
+    client.force_login(staff_with("view_memberprofile", username="viewer"))
+
+    def listed(query):
+        page = client.get(f"/members/?{query}")
+        return {p.user.username for p in page.context["page"]}
+
+    assert listed("city=上海") == {"member1"}
+    assert listed("interest=culture") == {"member2"}
+    assert listed(f"project={project_a.pk}") == {"owner_a"}
+    assert listed("verification=verified") == {"owner_a"}
+    assert "member1" in listed("verification=none")
+    assert listed("level=" + str(MemberProfile.objects.get(user=owner_a).level_id)) >= {"owner_a"}
+
+
+def test_member_list_query_count_does_not_grow_with_members(
+    client, db, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    client.force_login(staff_with("view_memberprofile", "view_member_pii", username="officer"))
+    UserFactory.create_batch(2)
+    client.get("/members/")  # warm the session and content types
+    with django_assert_max_num_queries(12) as few:
+        client.get("/members/")
+    UserFactory.create_batch(20)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/members/")
+
+    assert len(response.context["page"]) == 23
