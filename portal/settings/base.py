@@ -283,3 +283,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Search (issue 6) ---------------------------------------------------------------------
+# The Elasticsearch analyzer for Chinese text: "cjk" ships with Elasticsearch; "smartcn" or
+# "ik_max_word" need their plugins. Refresh after each write only where tests need it.
+SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="cjk")
+SEARCH_ES_REFRESH = env.bool("SEARCH_ES_REFRESH", default=False)
