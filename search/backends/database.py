@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, F, FloatField, Q
+from django.db.models import BooleanField, Count, FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -195,12 +195,12 @@ class DatabaseBackend(SearchBackend):
         elif query.sort == SORT_OLDEST:
             ordering = ["created", "id"]
         else:
-            # An expression, not the column: a date index must never drive a full-text query
-            # (on PostgreSQL it can walk the whole index looking for a rare word).
-            ordering = [F("created").desc(), "-id"]
+            # There is deliberately no index on `created` (see SearchDocument.Meta).
+            ordering = ["-created", "-id"]
         total = queryset.count()
         start = (max(query.page, 1) - 1) * query.per_page
-        rows = list(queryset.order_by(*ordering)[start : start + query.per_page])
+        page = queryset.defer("terms", "indexed_at").order_by(*ordering)
+        rows = list(page[start : start + query.per_page])
         hits = [
             Hit(
                 kind=row.kind,
