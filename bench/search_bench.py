@@ -37,7 +37,18 @@ from search.backends.base import SORT_NEWEST, Audience, IndexDocument, SearchQue
 from search.backends.database import DatabaseBackend  # noqa: E402
 from search.models import SearchDocument  # noqa: E402
 
-PLACES = ["地下车库", "3栋", "中心花园", "电梯厅", "卫生间", "阳台", "屋面", "大堂", "会所", "B区车位"]
+PLACES = [
+    "地下车库",
+    "3栋",
+    "中心花园",
+    "电梯厅",
+    "卫生间",
+    "阳台",
+    "屋面",
+    "大堂",
+    "会所",
+    "B区车位",
+]
 PROBLEMS = ["漏水", "渗水", "裂缝", "空鼓", "噪音", "异味", "积水", "停电", "门禁故障", "电梯困人"]
 ACTORS = ["物业", "工程部", "设计院", "客服", "保安", "维修师傅", "楼管家", "邻居"]
 ACTIONS = ["已经登记", "说下周来修", "还没有回复", "派人检查了", "要求业主拍照", "承诺尽快处理"]

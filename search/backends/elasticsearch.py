@@ -113,6 +113,7 @@ class ElasticsearchBackend(SearchBackend):
         self.analyzer = getattr(settings, "SEARCH_ES_ANALYZER", "cjk")
         self.refresh = getattr(settings, "SEARCH_ES_REFRESH", False) if refresh is None else refresh
         self.documents = document_classes(self.analyzer)
+        self._ready = False
 
     def alias(self, group: str) -> str:
         return f"{self.prefix}-{group}"
@@ -127,11 +128,14 @@ class ElasticsearchBackend(SearchBackend):
         return name
 
     def _ensure(self) -> None:
+        if self._ready:
+            return
         try:
             for group in self.documents:
                 if not self.client.indices.exists_alias(name=self.alias(group)):
                     name = self._create(group, "v" + timezone.now().strftime("%Y%m%d%H%M%S%f"))
                     self.client.indices.put_alias(index=name, name=self.alias(group))
+            self._ready = True
         except es_exceptions.ConnectionError as error:
             raise BackendUnavailable(str(error)) from error
 
@@ -172,6 +176,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def clear(self) -> None:
         self.client.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
+        self._ready = False
 
     def rebuild_begin(self, *, resume_target: str = "") -> str:
         if resume_target:
