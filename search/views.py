@@ -1,14 +1,24 @@
 import datetime
+import logging
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from search.backends.base import SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE, SORTS, SearchQuery
+from search.backends.base import (
+    SORT_NEWEST,
+    SORT_OLDEST,
+    SORT_RELEVANCE,
+    SORTS,
+    BackendUnavailable,
+    SearchQuery,
+)
 from search.highlight import highlight_snippet, highlight_title
 from search.labels import facet_groups
 from search.models import DocumentKind
 from search.selectors import audience_for, site_search
+
+logger = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 500
@@ -27,7 +37,7 @@ SORT_LABELS = {
 
 
 def _ints(values) -> tuple[int, ...]:
-    return tuple(int(v) for v in values if v.isdigit())[:20]
+    return tuple(int(v) for v in values if v.isdigit() and len(v) < 10)[:20]
 
 
 def _date(value: str, *, end: bool = False):
@@ -82,21 +92,28 @@ def search(request):
     ) or any((query.date_from, query.date_to))
     audience = audience_for(user=request.user, permission_handler=request.forum_permission_handler)
     results = None
+    unavailable = False
     if parsed.words or filtered:
-        results = site_search(
-            query=query, user=request.user, permission_handler=request.forum_permission_handler
-        )
+        try:
+            results = site_search(
+                query=query, user=request.user, permission_handler=request.forum_permission_handler
+            )
+        except BackendUnavailable:
+            logger.exception("search engine unavailable")
+            unavailable = True
+    if results is not None:
         for hit in results.hits:
             hit.title_html = highlight_title(hit.title, parsed.highlight_terms)
             hit.snippet_html = highlight_snippet(hit.body, parsed.highlight_terms)
             hit.kind_label = DocumentKind(hit.kind).label
     num_pages = max(1, -(-results.total // RESULTS_PER_PAGE)) if results else 1
-    return render(
+    response = render(
         request,
         "search/search.html",
         {
             "query": parsed.text,
             "searched": results is not None,
+            "unavailable": unavailable,
             "no_words": bool(parsed.text) and not parsed.words,
             "kind": kind if kind in TYPES else "all",
             "types": [("all", _("Everything"))]
@@ -123,3 +140,6 @@ def search(request):
             "has_next": query.page < min(num_pages, MAX_PAGE),
         },
     )
+    if unavailable:
+        response.status_code = 503
+    return response

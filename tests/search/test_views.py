@@ -116,3 +116,13 @@ def test_forum_search_box_uses_site_search(client, boards):
 
     assert response.status_code == 302
     assert response.url.startswith("/search/?q=%E7%89%A9%E4%B8%9A")
+
+
+def test_search_engine_down_gives_a_friendly_page(client, settings, boards):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    settings.SEARCH_ES_CLIENT_OPTIONS = {"max_retries": 0, "request_timeout": 1}
+
+    response = client.get("/search/", {"q": "漏水"})
+
+    assert response.status_code == 503
+    assert "暂时无法搜索" in text_of(response)
