@@ -159,7 +159,7 @@ class DatabaseBackend(SearchBackend):
                 # bm25() is lower for better matches.
                 queryset = queryset.extra(select={"score": "-bm25(search_fts)"})
             return queryset
-        vector = f"to_tsvector('simple'::regconfig, {TABLE}.terms)"
+        vector = f"{TABLE}.search_vector"  # generated column, see migration 0002
         tsquery = "plainto_tsquery('simple'::regconfig, %s)"
         text = " ".join(words)
         queryset = queryset.filter(

@@ -19,11 +19,17 @@ SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS search_fts_ai",
     "DROP TABLE IF EXISTS search_fts",
 ]
+# A stored generated column: PostgreSQL keeps it in step with `terms`, and neither the match nor
+# the ranking parses text at query time. The model does not declare it (SQLite has no tsvector).
 POSTGRESQL = [
-    "CREATE INDEX search_document_terms_gin ON search_searchdocument "
-    "USING gin (to_tsvector('simple'::regconfig, terms))",
+    "ALTER TABLE search_searchdocument ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, terms)) STORED",
+    "CREATE INDEX search_document_vector_gin ON search_searchdocument USING gin (search_vector)",
 ]
-POSTGRESQL_REVERSE = ["DROP INDEX IF EXISTS search_document_terms_gin"]
+POSTGRESQL_REVERSE = [
+    "DROP INDEX IF EXISTS search_document_vector_gin",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector",
+]
 
 
 def _run(statements_by_vendor):

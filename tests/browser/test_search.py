@@ -2,7 +2,6 @@ import pytest
 
 from forum.boards.models import Board, TopicVisibility
 from forum.boards.services import board_skeleton_ensure
-from forum.cases.models import Case, Department
 from portal.services import housing_project_ensure
 from tests.browser.conftest import log_in
 from tests.conftest import make_owner, make_topic
@@ -29,7 +28,6 @@ def test_owner_searches_for_a_leak_and_sees_only_what_they_may_read(page):
         forum=boards[Board.Kind.COMPLAINTS].forum, poster=member1, subject="卫生间漏水私密投诉"
     )
     TopicVisibility.objects.create(topic=private, staff_only=True)
-    Case.objects.create(topic=private, department=Department.objects.get(code="property"))
 
     log_in(page, username="owner1", password=TEST_PASSWORD)
     page.goto("/search/")
