@@ -295,3 +295,9 @@ LOGGING = {
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.JoinForm"
 # Reward points expire this many months after they were earned, at the year-end carry-over.
 POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
+
+# --- Search ------------------------------------------------------------------------------
+# The Elasticsearch analyzer for Chinese text: "cjk" ships with Elasticsearch; "smartcn" or
+# "ik_max_word" need their plugins. Refresh after each write only where tests need it.
+SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="cjk")
+SEARCH_ES_REFRESH = env.bool("SEARCH_ES_REFRESH", default=False)

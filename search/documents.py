@@ -1,0 +1,185 @@
+"""Turning posts and pages into IndexDocuments: the one place that knows their fields.
+
+Pages are indexed generically: any live Wagtail page without view restrictions, of a type in
+`PAGE_KINDS` (or SEARCH_PAGE_KINDS in settings), whose text comes from its `search_document()`
+method if it has one, else from the `SearchField`s of its Wagtail `search_fields`. A page with
+a true `members_only` attribute is found only by members who are logged in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import strip_tags
+from machina.apps.forum_conversation.models import Post
+from wagtail.models import Page, PageViewRestriction
+from wagtail.search import index as wagtail_index
+
+from search.backends.base import IndexDocument
+from search.models import DocumentKind
+
+# "app_label.modelname" → document kind. Types not listed (and not in settings) are not indexed.
+PAGE_KINDS = {
+    "cms.newspage": DocumentKind.NEWS,
+    "cms.handbookchapterpage": DocumentKind.HANDBOOK,
+    "cms.offerpage": DocumentKind.OFFERS,
+    "cms.homepage": DocumentKind.PAGE,
+}
+PAGE_DOCUMENT_KINDS = frozenset(
+    {DocumentKind.NEWS, DocumentKind.HANDBOOK, DocumentKind.OFFERS, DocumentKind.PAGE}
+)
+
+
+def page_kinds() -> dict[str, str]:
+    return {**PAGE_KINDS, **getattr(settings, "SEARCH_PAGE_KINDS", {})}
+
+
+def page_kind_for(page: Page) -> str | None:
+    return page_kinds().get(page.specific_class._meta.label_lower if page.specific_class else "")
+
+
+def indexed_page_models() -> list[type[Page]]:
+    found = []
+    for label in page_kinds():
+        try:
+            found.append(apps.get_model(label))
+        except (LookupError, ValueError):
+            continue
+    return found
+
+
+# --- posts ------------------------------------------------------------------------------------
+def _posts_with_relations():
+    return Post.objects.select_related(
+        "topic",
+        "topic__forum",
+        "topic__forum__board",
+        "topic__visibility",
+        "topic__case",
+    )
+
+
+def post_document(post: Post) -> IndexDocument:
+    topic = post.topic
+    board = getattr(topic.forum, "board", None)
+    visibility = getattr(topic, "visibility", None)
+    case = getattr(topic, "case", None)
+    try:
+        url = reverse(
+            "forum_conversation:topic",
+            kwargs={
+                "forum_slug": topic.forum.slug,
+                "forum_pk": topic.forum_id,
+                "slug": topic.slug,
+                "pk": topic.pk,
+            },
+        )
+        url = f"{url}?post={post.pk}#{post.pk}"
+    except NoReverseMatch:
+        url = ""
+    return IndexDocument(
+        kind=DocumentKind.POST,
+        object_id=post.pk,
+        title=post.subject or topic.subject,
+        body=str(getattr(post.content, "raw", post.content) or ""),
+        url=url,
+        created=post.created,
+        forum_id=topic.forum_id,
+        topic_id=topic.pk,
+        project_id=board.project_id if board else None,
+        department_id=case.department_id if case else None,
+        status=str(getattr(case, "status", "") or "") if case else "",
+        author_id=post.poster_id,
+        topic_author_id=topic.poster_id,
+        approved=post.approved,
+        topic_approved=topic.approved,
+        staff_only=bool(visibility and visibility.staff_only),
+    )
+
+
+def post_documents(post_ids: Iterable[int]) -> list[IndexDocument]:
+    return [post_document(p) for p in _posts_with_relations().filter(pk__in=list(post_ids))]
+
+
+def post_documents_after(last_id: int, batch: int) -> list[tuple[int, IndexDocument]]:
+    posts = _posts_with_relations().filter(pk__gt=last_id).order_by("pk")[:batch]
+    return [(p.pk, post_document(p)) for p in posts]
+
+
+# --- pages ------------------------------------------------------------------------------------
+def _text(value) -> str:
+    if callable(value):
+        value = value()
+    if value is None:
+        return ""
+    if hasattr(value, "render_as_block") or hasattr(value, "stream_data"):
+        value = str(value)  # StreamField: its rendered HTML
+    return strip_tags(str(value))
+
+
+def page_text(page: Page) -> str:
+    if hasattr(page, "search_document"):
+        return page.search_document()
+    parts = []
+    for field in getattr(page, "search_fields", []):
+        if isinstance(field, wagtail_index.SearchField) and field.field_name != "title":
+            parts.append(_text(getattr(page, field.field_name, "")))
+    return "\n".join(p for p in parts if p)
+
+
+def _restricted_page_paths() -> list[str]:
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
+def page_is_public(page: Page, restricted_paths: list[str] | None = None) -> bool:
+    paths = _restricted_page_paths() if restricted_paths is None else restricted_paths
+    return not any(page.path.startswith(path) for path in paths)
+
+
+def page_document(page: Page, restricted_paths: list[str] | None = None) -> IndexDocument | None:
+    """The page's document, or None when it must not be in the index at all."""
+    kind = page_kind_for(page)
+    if kind is None or not page.live or not page_is_public(page, restricted_paths):
+        return None
+    page = page.specific
+    return IndexDocument(
+        kind=kind,
+        object_id=page.pk,
+        title=page.title,
+        body=page_text(page),
+        url=page.get_url() or page.url_path,
+        created=page.first_published_at or page.last_published_at,
+        members_only=bool(getattr(page, "members_only", False)),
+    )
+
+
+def page_documents(page_ids: Iterable[int]) -> tuple[list[IndexDocument], list[int]]:
+    """Documents for the pages that belong in the index, and the ids of those that do not."""
+    ids = set(page_ids)
+    restricted = _restricted_page_paths()
+    documents = []
+    for page in Page.objects.filter(pk__in=ids).specific():
+        document = page_document(page, restricted)
+        if document is not None:
+            documents.append(document)
+    return documents, sorted(ids - {d.object_id for d in documents})
+
+
+def indexed_pages_q() -> Q:
+    models = indexed_page_models()
+    if not models:
+        return Q(pk__in=[])
+    from django.contrib.contenttypes.models import ContentType
+
+    content_types = ContentType.objects.get_for_models(*models).values()
+    return Q(content_type__in=list(content_types))
+
+
+def page_documents_after(last_id: int, batch: int) -> list[tuple[int, IndexDocument | None]]:
+    restricted = _restricted_page_paths()
+    pages = Page.objects.filter(indexed_pages_q(), pk__gt=last_id).order_by("pk")[:batch]
+    return [(p.pk, page_document(p, restricted)) for p in pages.specific()]

@@ -1,0 +1,172 @@
+"""Keeping the index in step with the database: a durable queue drained by a background task.
+
+Every change to a post, topic or page writes an IndexQueue row in the same transaction as the
+change; after the commit a task drains the queue into the backend in bulk. When the engine is
+down the rows stay, with the error and a later retry time, and posting is not disturbed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from machina.apps.forum_conversation.models import Post
+
+from search.backends import get_backend
+from search.backends.base import SearchBackend
+from search.documents import PAGE_DOCUMENT_KINDS, page_documents, post_documents
+from search.models import DocumentKind, IndexQueue
+
+logger = logging.getLogger(__name__)
+
+OBJECT_KINDS = ("post", "topic", "page")
+BATCH = 500
+MAX_BACKOFF = datetime.timedelta(hours=1)
+
+
+def index_enqueue(*, object_kind: str, object_ids: Iterable[int], action: str = "index") -> None:
+    """Record that these objects changed; they reach the index after the commit."""
+    if object_kind not in OBJECT_KINDS:
+        raise ValueError(f"unknown object kind {object_kind!r}")
+    now = timezone.now()
+    rows = [
+        IndexQueue(
+            object_kind=object_kind,
+            object_id=object_id,
+            action=action,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for object_id in dict.fromkeys(object_ids)
+    ]
+    if not rows:
+        return
+    IndexQueue.objects.bulk_create(rows)
+    from search.tasks import search_index_pending
+
+    transaction.on_commit(search_index_pending.enqueue, robust=True)
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    return min(datetime.timedelta(minutes=2**attempts), MAX_BACKOFF)
+
+
+def _apply(entries: list[IndexQueue], backend: SearchBackend) -> int:
+    post_ids = {e.object_id for e in entries if e.object_kind == "post"}
+    topic_ids = {e.object_id for e in entries if e.object_kind == "topic"}
+    page_ids = {e.object_id for e in entries if e.object_kind == "page"}
+    if topic_ids:
+        post_ids |= set(Post.objects.filter(topic_id__in=topic_ids).values_list("pk", flat=True))
+    written = 0
+    post_list = sorted(post_ids)
+    for start in range(0, len(post_list), BATCH):
+        chunk = post_list[start : start + BATCH]
+        documents = post_documents(chunk)
+        written += backend.index(documents)
+        gone = set(chunk) - {d.object_id for d in documents}
+        if gone:
+            backend.delete((DocumentKind.POST, pk) for pk in gone)
+    if page_ids:
+        documents, gone = page_documents(page_ids)
+        written += backend.index(documents)
+        if gone:
+            backend.delete((kind, pk) for pk in gone for kind in PAGE_DOCUMENT_KINDS)
+    return written
+
+
+def queue_process(*, limit: int = 5000, ignore_backoff: bool = False) -> dict[str, int]:
+    """Drain due queue entries into the backend; failures are kept for a later retry."""
+    backend = get_backend()
+    now = timezone.now()
+    due = IndexQueue.objects.order_by("pk")
+    if not ignore_backoff:
+        due = due.filter(next_attempt_at__lte=now)
+    entries = list(due[:limit])
+    if not entries:
+        return {"processed": 0, "indexed": 0, "failed": 0}
+    try:
+        written = _apply(entries, backend)
+    except Exception as error:  # noqa: BLE001 - any engine failure is retried later
+        logger.warning("search indexing failed, %s changes kept for retry: %s", len(entries), error)
+        for entry in entries:
+            entry.attempts += 1
+            entry.last_error = f"{type(error).__name__}: {error}"[:2000]
+            entry.next_attempt_at = now + _backoff(entry.attempts)
+        IndexQueue.objects.bulk_update(entries, ["attempts", "last_error", "next_attempt_at"])
+        return {"processed": 0, "indexed": 0, "failed": len(entries)}
+    IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).delete()
+    return {"processed": len(entries), "indexed": written, "failed": 0}
+
+
+SOURCES = ("post", "page")
+
+
+def _source_total(source: str, after: int) -> int:
+    from wagtail.models import Page
+
+    from search.documents import indexed_pages_q
+
+    if source == "post":
+        return Post.objects.filter(pk__gt=after).count()
+    return Page.objects.filter(indexed_pages_q(), pk__gt=after).count()
+
+
+def _source_batch(source: str, after: int, size: int):
+    from search.documents import page_documents_after, post_documents_after
+
+    if source == "post":
+        return post_documents_after(after, size)
+    return page_documents_after(after, size)
+
+
+def index_rebuild(
+    *, backend: SearchBackend | None = None, resume: bool = True, batch: int = BATCH, progress=None
+) -> dict[str, int]:
+    """Rebuild the index from the database into a new generation, then make it live.
+
+    A checkpoint row records the last id written, so an interrupted rebuild resumes where it
+    stopped (`resume=False` starts over). Changes made while it runs are queued again at the end.
+    """
+    from search.models import ReindexCheckpoint
+
+    backend = backend or get_backend()
+    checkpoint = ReindexCheckpoint.objects.filter(backend=backend.name).first()
+    resumed = bool(checkpoint and resume)
+    if not resumed:
+        if checkpoint is not None:
+            checkpoint.delete()
+        checkpoint = ReindexCheckpoint(backend=backend.name, source=SOURCES[0], last_id=0)
+        checkpoint.target = backend.rebuild_begin()
+        checkpoint.full_clean()
+        checkpoint.save()
+    else:
+        backend.rebuild_begin(resume_target=checkpoint.target)
+    summary = {"post": 0, "page": 0, "skipped": 0, "resumed": int(resumed)}
+    for source in SOURCES[SOURCES.index(checkpoint.source) :]:
+        if source != checkpoint.source:
+            checkpoint.source, checkpoint.last_id = source, 0
+        if progress is not None:
+            progress.reset(total=_source_total(source, checkpoint.last_id))
+            progress.set_description(source)
+        while True:
+            rows = _source_batch(source, checkpoint.last_id, batch)
+            if not rows:
+                break
+            documents = [document for _pk, document in rows if document is not None]
+            backend.rebuild_index(checkpoint.target, documents)
+            summary[source] += len(documents)
+            summary["skipped"] += len(rows) - len(documents)
+            checkpoint.last_id = rows[-1][0]
+            checkpoint.done += len(documents)
+            checkpoint.save(update_fields=["source", "last_id", "done"])
+            if progress is not None:
+                progress.update(len(rows))
+    backend.rebuild_finish(checkpoint.target)
+    # Whatever changed while the rebuild read the database goes through the queue again.
+    changed = Post.objects.filter(updated__gte=checkpoint.started_at).values_list("pk", flat=True)
+    index_enqueue(object_kind="post", object_ids=list(changed))
+    checkpoint.delete()
+    return summary
