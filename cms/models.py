@@ -37,7 +37,7 @@ class FeaturedItemBlock(blocks.StructBlock):
 
 class QuickLinkBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), max_length=30)
-    url = blocks.CharBlock(label=_("address"), max_length=200, help_text=_("e.g. /handbook/"))
+    url = blocks.CharBlock(label=_("link target"), max_length=200, help_text=_("e.g. /handbook/"))
 
     class Meta:
         icon = "link"
