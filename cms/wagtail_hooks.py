@@ -1,9 +1,12 @@
-"""The merchant snippet's admin listing, with the staff's follow-up filters."""
+"""The merchant snippet's admin listing, its follow-up filters and a dashboard reminder."""
 
 import django_filters
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -55,3 +58,27 @@ class MerchantViewSet(SnippetViewSet):
 
 
 register_snippet(MerchantViewSet)
+
+
+class MerchantFollowUpPanel(Component):
+    """On the /cms/ dashboard: how many merchants need their check or a new agreement."""
+
+    name = "merchant_follow_up"
+    order = 150
+    template_name = "cms/admin/merchant_follow_up_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        today = timezone.localdate()
+        listing = reverse("wagtailsnippets_cms_merchant:list")
+        return {
+            "check_due": selectors.merchants_due_for_check(today=today).count(),
+            "agreement_ending": selectors.merchants_agreement_ending(today=today).count(),
+            "check_due_url": f"{listing}?follow_up=check_due",
+            "agreement_ending_url": f"{listing}?follow_up=agreement_ending",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_merchant_follow_up_panel(request, panels):
+    if request.user.has_perm("cms.change_merchant"):
+        panels.append(MerchantFollowUpPanel())

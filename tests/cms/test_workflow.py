@@ -117,3 +117,15 @@ def test_editor_filters_merchants_needing_attention(client, editor, db):
 
     assert "超期未检商家" in due and "按时检查商家" not in due and "即将到期商家" not in due
     assert "即将到期商家" in ending and "超期未检商家" not in ending
+
+
+def test_dashboard_reminds_editors_of_merchants_needing_attention(client, editor, db):
+    make_merchant(name="超期未检商家", checked=45, end=300)
+    make_merchant(name="即将到期商家", checked=2, end=10)
+    client.force_login(editor)
+
+    text = client.get("/cms/").content.decode()
+
+    assert "需要跟进的商家" in text
+    assert "1 家商家应做月度检查" in text
+    assert "1 份协议 30 天内到期" in text
