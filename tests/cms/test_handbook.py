@@ -81,3 +81,11 @@ def test_unticking_members_only_opens_the_chapter(client, chapters):
 
     assert response.status_code == 200
     assert "推荐入会得500积分" in response.text
+
+
+def test_members_only_chapter_is_not_found_by_site_search(client, chapters):
+    found = client.get("/search/", {"q": "隐私政策"}).text
+    hidden = client.get("/search/", {"q": "积分规则"}).text
+
+    assert "/handbook/privacy/" in found
+    assert "/handbook/points/" not in hidden

@@ -108,3 +108,30 @@ def test_visitor_reading_news_gets_no_session(client, news_index):
     for url in ("/news/", "/news/open-day/"):
         response = client.get(url)
         assert "sessionid" not in response.cookies
+
+
+def test_cover_image_is_served_as_renditions(client, news_index, settings, tmp_path):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from wagtail.images import get_image_model
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (1600, 1000), (46, 110, 168)).save(buffer, format="JPEG")
+    cover = get_image_model().objects.create(
+        title="开放日封面", file=ImageFile(buffer, name="cover.jpg")
+    )
+    article = make_article(news_index, slug="open-day", title="春季开放日报名开启")
+    article.cover_image = cover
+    article.save_revision().publish()
+
+    page_text = client.get("/news/open-day/").text
+    list_text = client.get("/news/").text
+
+    assert re.search(
+        r'<img class="cms-cover" src="/media/images/cover\.[^"]*fill-1200x630', page_text
+    )
+    assert 'width="1200" height="630"' in page_text
+    assert re.search(r'src="/media/images/cover\.[^"]*fill-400x225', list_text)
