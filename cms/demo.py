@@ -38,7 +38,7 @@ WELCOME = (
 
 SECTIONS = (
     # model, slug, title, intro
-    (NewsIndexPage, "news", "新闻早知道", "客户会与社区的最新消息、生活资讯和活动回顾。"),
+    (NewsIndexPage, "news", "新闻中心", "客户会与社区的最新消息、生活资讯和活动回顾。"),
     (HandbookIndexPage, "handbook", "会员手册", "<p>入会须知、等级权益、积分规则和服务承诺。</p>"),
     (OfferIndexPage, "offers", "商家优惠", "联盟商家为会员提供的专属优惠，凭会员卡或会员码享受。"),
 )  # fmt: skip

@@ -129,3 +129,36 @@ def test_dashboard_reminds_editors_of_merchants_needing_attention(client, editor
     assert "需要跟进的商家" in text
     assert "1 家商家应做月度检查" in text
     assert "1 份协议 30 天内到期" in text
+
+
+@pytest.mark.parametrize(
+    ("model", "parent_fixture"),
+    [
+        ("newspage", "news_index"),
+        ("handbookchapterpage", "handbook"),
+        ("offerpage", "offer_index"),
+    ],
+)
+def test_editor_opens_the_add_form_of_each_page_type(client, editor, request, model,
+                                                     parent_fixture):  # fmt: skip
+    parent = request.getfixturevalue(parent_fixture)
+    client.force_login(editor)
+
+    response = client.get(reverse("wagtailadmin_pages:add", args=("cms", model, parent.pk)))
+
+    assert response.status_code == 200
+    assert 'name="title"' in response.content.decode()
+
+
+def test_editor_edits_the_home_page_and_merchants(client, editor, home):
+    merchant = make_merchant(name="湖畔咖啡")
+    client.force_login(editor)
+
+    home_form = client.get(reverse("wagtailadmin_pages:edit", args=(home.pk,))).content.decode()
+    merchant_form = client.get(
+        reverse("wagtailsnippets_cms_merchant:edit", args=(merchant.pk,))
+    ).content.decode()
+
+    assert 'name="hero_title"' in home_form and 'name="news_count"' in home_form
+    assert 'name="agreement_end"' in merchant_form
+    assert 'name="qualification_checked_on"' in merchant_form
