@@ -255,10 +255,10 @@ class HandbookChapterPage(Page):
     )
 
     content_panels = Page.content_panels + [
+        FieldPanel("members_only"),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
-    settings_panels = Page.settings_panels + [FieldPanel("members_only")]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
