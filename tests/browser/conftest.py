@@ -30,9 +30,20 @@ def chromium():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Inside Playwright's sync API Django hands out new connection objects (its connection
+        # storage is context-local); without the serialized test database on them,
+        # serialized_rollback's restore is skipped in every later transactional test.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
