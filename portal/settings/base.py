@@ -250,6 +250,8 @@ WAGTAIL_SITE_NAME = "客户会"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Members-only handbook chapters send visitors to the site's login, not Wagtail's own form.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 # --- django-machina -----------------------------------------------------------------------
 MACHINA_FORUM_NAME = "客户会论坛"

@@ -30,9 +30,20 @@ def chromium():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Inside Playwright's sync API Django hands out new connection objects (its connection
+        # storage is context-local); without the serialized test database on them,
+        # serialized_rollback's restore is skipped in every later transactional test.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -53,21 +64,3 @@ def log_in(page, *, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _serialized_rollback_contents(chromium, django_db_setup, django_db_blocker):
-    """Keep the migrations' data restorable between browser tests.
-
-    Measured here on SQLite: when a non-transactional test set the database up first, the
-    connection the browser tests get has no ``_test_serialized_contents``, so after the first
-    browser test's flush the next one starts from an empty database (no home page, no levels).
-    The first browser test runs before any flush, so the database still holds exactly the
-    migrations' data: serialise it then if Django did not keep it.
-    """
-    from django.db import connections
-
-    connection = connections["default"]
-    if getattr(connection, "_test_serialized_contents", None) is None:
-        with django_db_blocker.unblock():
-            connection._test_serialized_contents = connection.creation.serialize_db_to_string()

@@ -29,3 +29,75 @@ def test_admin_reaches_the_cms(client, staff_admin):
     client.force_login(staff_admin)
 
     assert client.get("/cms/").status_code == 200
+
+
+# --- The home page's sections -------------------------------------------------------------
+import pytest  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from forum.boards.models import Board  # noqa: E402
+from tests.cms.conftest import make_article, make_merchant, make_offer  # noqa: E402
+from tests.conftest import make_topic  # noqa: E402
+
+
+@pytest.fixture
+def home_content(news_index, offer_index, boards, project_a, member):
+    cafe = make_merchant(name="湖畔咖啡")
+    make_article(news_index, slug="open-day", title="春季开放日报名开启")
+    make_offer(offer_index, slug="coffee", title="咖啡会员日", merchant=cafe)
+    make_offer(offer_index, slug="old", title="过期的早鸟价", merchant=cafe, start=-20, end=-1)
+    make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="推荐钢琴老师")
+    make_topic(forum=project_a.owners_board.forum, poster=member, subject="一期电梯维保进度")
+
+
+def test_home_shows_latest_news_offers_today_and_forum_topics(client, home_content):
+    text = client.get("/").text
+
+    assert "春季开放日报名开启" in text
+    assert "咖啡会员日" in text
+    assert "过期的早鸟价" not in text
+    assert "推荐钢琴老师" in text
+    assert "一期电梯维保进度" not in text  # owners' board: not for visitors
+
+
+def test_home_shows_owners_board_topics_to_its_owners(client, home_content, owner_a):
+    client.force_login(owner_a)
+
+    assert "一期电梯维保进度" in client.get("/").text
+
+
+def test_home_quick_links_lead_to_join_handbook_and_complaints(client, home_content, boards):
+    complaints = boards[Board.Kind.COMPLAINTS].forum
+    complaints_url = reverse("forum:forum", kwargs={"slug": complaints.slug, "pk": complaints.pk})
+
+    text = client.get("/").text
+
+    assert 'href="/accounts/signup/"' in text
+    assert 'href="/handbook/"' in text
+    assert f'href="{complaints_url}">我要投诉' in text
+
+
+def test_home_query_count_does_not_grow_with_content(client, home_content, news_index,
+                                                      offer_index, boards, member):  # fmt: skip
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    before = count_queries()
+    cafe = make_merchant(name="乐活健身")
+    for number in range(3):
+        make_article(news_index, slug=f"more-{number}", title=f"更多新闻{number}")
+        make_offer(offer_index, slug=f"more-{number}", title=f"更多优惠{number}", merchant=cafe)
+        make_topic(forum=boards[Board.Kind.COMMUNITY].forum, poster=member,
+                   subject=f"更多话题{number}")  # fmt: skip
+
+    assert count_queries() == before
+
+
+def test_visitor_home_creates_no_session(client, home_content):
+    response = client.get("/")
+
+    assert "sessionid" not in response.cookies
