@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("me/", views.personal_center, name="personal_center"),
+    path("forum/club/", include("forum.boards.urls")),
     path("forum/", include(machina_urls)),
     path("search/", include("search.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
