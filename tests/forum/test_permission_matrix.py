@@ -84,7 +84,9 @@ def world(
             forum=boards[Board.Kind.COMPLAINTS].forum, poster=helper, subject="车库顶板漏水"
         ),
         "owners_a": make_topic(
-            forum=owner_a.groups.get(housing_project__isnull=False).housing_project.owners_board.forum,
+            forum=owner_a.groups.get(
+                housing_project__isnull=False
+            ).housing_project.owners_board.forum,
             poster=neighbor_a,
             subject="电梯维保进度",
         ),
@@ -127,9 +129,7 @@ def action_url(action, topic):
     if action == "report":
         return reverse("boards:post_report", kwargs={"pk": topic.first_post_id})
     if action == "moderate":
-        return reverse(
-            "forum_moderation:topic_lock", kwargs={"slug": topic.slug, "pk": topic.pk}
-        )
+        return reverse("forum_moderation:topic_lock", kwargs={"slug": topic.slug, "pk": topic.pk})
     raise ValueError(action)
 
 
