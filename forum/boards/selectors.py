@@ -8,10 +8,24 @@ from machina.apps.forum_conversation.models import Post
 from forum.visibility import readable_forum_ids, topic_visibility_q
 
 
-def last_visible_posts(*, user, forum_ids) -> dict[int, Post]:
-    """The latest post each reader may see in each forum (never one of a hidden topic)."""
+def last_visible_posts(*, user, forums) -> dict[int, Post]:
+    """The latest post the reader may see in each forum (never one of a hidden topic).
+
+    machina's denormalised ``forum.last_post`` is used when the reader may see it (one query for
+    all forums); only the other forums are searched for their latest visible post.
+    """
+    denormalised = {f.last_post_id: f.pk for f in forums if f.last_post_id}
+    visible = {}
+    if denormalised:
+        for post in (
+            Post.objects.filter(pk__in=denormalised, approved=True)
+            .filter(topic_visibility_q(user=user, prefix="topic__"))
+            .select_related("poster", "topic")
+        ):
+            visible[denormalised[post.pk]] = post
+    forum_ids = [f.pk for f in forums if f.pk not in visible and f.last_post_id]
     if not forum_ids:
-        return {}
+        return visible
     latest = (
         Post.objects.filter(topic__forum=OuterRef("pk"), approved=True)
         .filter(topic_visibility_q(user=user, prefix="topic__"))
@@ -27,7 +41,8 @@ def last_visible_posts(*, user, forum_ids) -> dict[int, Post]:
         "poster", "topic"
     )
     by_pk = {post.pk: post for post in posts}
-    return {forum_id: by_pk[pk] for forum_id, pk in post_ids.items() if pk in by_pk}
+    visible.update({forum_id: by_pk[pk] for forum_id, pk in post_ids.items() if pk in by_pk})
+    return visible
 
 
 def forum_tree_for_user(*, forums, user, permission_handler) -> ForumVisibilityContentTree:
@@ -40,7 +55,7 @@ def forum_tree_for_user(*, forums, user, permission_handler) -> ForumVisibilityC
     tree = ForumVisibilityContentTree.from_forums(listable)
     readable = permission_handler.get_readable_forum_ids(user)
     own_last = last_visible_posts(
-        user=user, forum_ids=[n.obj.id for n in tree.nodes if n.obj.id in readable]
+        user=user, forums=[n.obj for n in tree.nodes if n.obj.id in readable]
     )
     # Nodes come parents first: walk backwards so children are settled before their parent.
     for node in reversed(tree.nodes):

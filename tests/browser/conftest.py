@@ -53,3 +53,39 @@ def log_in(page, *, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+
+
+# The serialized copy of the migrated database (for serialized_rollback) lives on the
+# connection object; after a browser test the main thread can hold a new connection object
+# without it, and the next browser test would then start on an empty database (no home page).
+# Keep the copy and give it back to the current connection around each browser test.
+_SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_CONTENTS[alias] = contents
+
+
+def _restore_serialized_contents():
+    from django.db import connections
+
+    for alias, contents in _SERIALIZED_CONTENTS.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _restore_serialized_contents()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    # The flush after a test skips post_migrate only when the copy is there.
+    _restore_serialized_contents()

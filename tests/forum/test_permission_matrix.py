@@ -170,5 +170,7 @@ def test_private_complaint_title_is_not_in_refused_page_title(client, world):
 
     response = client.get(topic_url(topics["private_complaint"]))
 
+    body = response.content.decode()
     assert response.status_code == 403
-    assert "门牌号" not in response.content.decode()
+    assert 'data-testid="forbidden"' in body and "无权访问" in body
+    assert "门牌号" not in body
