@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.utils import translation
-from machina.core.loading import get_class
 
-PermissionHandler = get_class("forum_permission.handler", "PermissionHandler")
+from forum.permissions import ClubPermissionHandler as PermissionHandler
 
 ANONYMOUS_FORUM_KEY = "_anonymous_forum_key"
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}

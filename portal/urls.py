@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("portal.me_urls")),
     path("members/", include("portal.staff_urls")),
+    path("forum/club/", include("forum.boards.urls")),
     path("forum/", include(machina_urls)),
     path("search/", include("search.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),

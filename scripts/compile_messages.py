@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    for po_path in sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")):
+    vendored = ROOT.glob("locale_vendor/*/*/LC_MESSAGES/*.po")
+    for po_path in sorted([*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *vendored]):
         polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
         print(f"compiled {po_path.relative_to(ROOT)}")
 

@@ -6,6 +6,14 @@ from portal.services import housing_project_ensure, unit_ownership_verify
 from tests.factories import UnitOwnershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, machina's caches)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def boards(db):
     """The public boards and the global forum permissions, keyed by Board.Kind."""

@@ -2,11 +2,13 @@ from pathlib import Path
 
 import polib
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "locale"
+VENDORED = sorted(ROOT.glob("locale_vendor/*/zh_Hans/LC_MESSAGES/django.po"))
 
 
 def test_compiled_catalogues_match_their_sources():
-    po_files = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+    po_files = sorted(LOCALE.glob("*/LC_MESSAGES/django.po")) + VENDORED
     assert po_files, "no catalogues found"
     for po_path in po_files:
         source = {
@@ -20,7 +22,9 @@ def test_compiled_catalogues_match_their_sources():
 
 
 def test_chinese_catalogue_is_complete():
-    catalogue = polib.pofile(str(LOCALE / "zh_Hans/LC_MESSAGES/django.po"))
+    assert VENDORED, "machina's vendored catalogue is missing"
+    for po_path in [LOCALE / "zh_Hans/LC_MESSAGES/django.po", *VENDORED]:
+        catalogue = polib.pofile(str(po_path))
 
-    assert catalogue.untranslated_entries() == []
-    assert [e.msgid for e in catalogue.fuzzy_entries()] == []
+        assert catalogue.untranslated_entries() == [], po_path
+        assert [e.msgid for e in catalogue.fuzzy_entries()] == [], po_path

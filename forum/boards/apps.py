@@ -7,3 +7,6 @@ class BoardsConfig(AppConfig):
     label = "boards"
     verbose_name = _("Boards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from forum.boards import receivers  # noqa: F401

@@ -3,8 +3,9 @@
 from django.db import transaction
 from machina.apps.forum_conversation.models import Post, Topic
 
-from forum.boards.models import Board
+from forum.boards.models import AcceptedAnswer, Board, TopicVisibility
 from forum.boards.services import board_skeleton_ensure
+from forum.cases.models import Case, Department
 from portal.models import User
 
 TOPICS = (
@@ -45,13 +46,59 @@ def topic_ensure(*, forum, poster: User, subject: str, content: str) -> Topic:
     return topic
 
 
+PRIVATE_COMPLAINT = (
+    "member1",
+    "楼上邻居装修噪音和漏水问题",
+    "楼上装修每天早上七点开始电钻，卫生间还漏水到我家天花板，不便公开门牌号，请物业协调。",
+    "property",
+)
+ANSWERED = (
+    "小区附近有推荐的钢琴老师吗？",
+    "owner2",
+    "会所二楼的王老师很有耐心，我家孩子跟她学了两年。",
+)
+
+
+def reply_ensure(*, topic: Topic, poster: User, content: str) -> Post:
+    post = topic.posts.filter(poster=poster, content=content).first()
+    if post is None:
+        post = Post.objects.create(
+            topic=topic,
+            poster=poster,
+            subject=f"Re: {topic.subject}",
+            content=content,
+            approved=True,
+        )
+    return post
+
+
 @transaction.atomic
 def seed(stdout) -> None:
     boards = board_skeleton_ensure()
     owners_boards = {b.project.name: b for b in Board.objects.filter(kind=Board.Kind.OWNERS)
                      .select_related("project", "forum")}  # fmt: skip
-    users = {u.username: u for u in User.objects.filter(username__in={t[1] for t in TOPICS})}
+    usernames = {t[1] for t in TOPICS} | {PRIVATE_COMPLAINT[0], ANSWERED[1]}
+    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     for key, username, subject, content in TOPICS:
         board = boards.get(key) or owners_boards[key]
         topic_ensure(forum=board.forum, poster=users[username], subject=subject, content=content)
+    # A private complaint (仅工作人员可见), routed to property management.
+    username, subject, content, department = PRIVATE_COMPLAINT
+    complaint = topic_ensure(
+        forum=boards[Board.Kind.COMPLAINTS].forum,
+        poster=users[username],
+        subject=subject,
+        content=content,
+    )
+    TopicVisibility.objects.update_or_create(topic=complaint, defaults={"staff_only": True})
+    Case.objects.get_or_create(
+        topic=complaint, defaults={"department": Department.objects.get(code=department)}
+    )
+    # A solved mutual-help question.
+    subject, username, content = ANSWERED
+    question = Topic.objects.get(forum=boards[Board.Kind.MUTUAL_HELP].forum, subject=subject)
+    answer = reply_ensure(topic=question, poster=users[username], content=content)
+    AcceptedAnswer.objects.get_or_create(
+        topic=question, defaults={"post": answer, "accepted_by": question.poster}
+    )
     stdout.write(f"boards: {Board.objects.count()}, topics: {Topic.objects.count()}\n")

@@ -22,13 +22,15 @@ from forum.boards.models import Board
 
 # Not "Moderators": that name is Wagtail's page-moderation group.
 MODERATORS_GROUP = "Forum moderators"
+# Members whose posts appear without waiting for a moderator: joined automatically after
+# FORUM_TRUSTED_AFTER_APPROVED_POSTS approved posts (forum.boards.posting), or by an administrator.
+TRUSTED_MEMBERS_GROUP = "Trusted members"
 
 # Granted everywhere; none of these lets anyone read or post where they could not already.
 GLOBAL_VISITOR_PERMISSIONS = ("can_see_forum",)
 GLOBAL_MEMBER_PERMISSIONS = (
     "can_see_forum",
     "can_edit_own_posts",
-    "can_post_without_approval",
     "can_attach_file",
     "can_download_file",
 )
@@ -39,9 +41,13 @@ BOARD_MEMBER_PERMISSIONS = (
     "can_start_new_topics",
     "can_reply_to_topics",
 )
+TRUSTED_MEMBER_PERMISSIONS = ("can_post_without_approval",)
+# Department staff read and answer the triage boards (complaints, suggestions) without waiting.
+DEPARTMENT_STAFF_BOARD_PERMISSIONS = BOARD_MEMBER_PERMISSIONS + ("can_post_without_approval",)
 MODERATOR_PERMISSIONS = (
     GLOBAL_MEMBER_PERMISSIONS
     + BOARD_MEMBER_PERMISSIONS
+    + TRUSTED_MEMBER_PERMISSIONS
     + (
         "can_post_announcements",
         "can_post_stickies",
@@ -104,6 +110,29 @@ def moderators_group_ensure() -> Group:
     return group
 
 
+def trusted_members_group_ensure() -> Group:
+    group, _created = Group.objects.get_or_create(name=TRUSTED_MEMBERS_GROUP)
+    forum_permissions_set(codenames=TRUSTED_MEMBER_PERMISSIONS, group=group)
+    # Older set-ups granted this to every member; newcomers now wait for approval.
+    UserForumPermission.objects.filter(
+        forum=None,
+        user=None,
+        authenticated_user=True,
+        permission__codename__in=TRUSTED_MEMBER_PERMISSIONS,
+    ).delete()
+    return group
+
+
+def department_board_permissions_ensure(*, department) -> None:
+    """Let a department's staff read and reply in the triage boards without approval."""
+    for board in Board.objects.filter(kind__in=Board.TRIAGE_KINDS).select_related("forum"):
+        forum_permissions_set(
+            codenames=DEPARTMENT_STAFF_BOARD_PERMISSIONS,
+            forum=board.forum,
+            group=department.staff_group,
+        )
+
+
 def _category_ensure(name: str) -> Forum:
     category = Forum.objects.filter(name=name, type=Forum.FORUM_CAT, parent=None).first()
     if category is None:
@@ -141,6 +170,11 @@ def board_skeleton_ensure() -> dict[str, Board]:
             codenames=BOARD_MEMBER_PERMISSIONS, forum=board.forum, authenticated=True
         )
         boards[kind] = board
+    trusted_members_group_ensure()
+    from forum.cases.models import Department
+
+    for department in Department.objects.select_related("staff_group"):
+        department_board_permissions_ensure(department=department)
     return boards
 
 
@@ -156,7 +190,10 @@ def owners_board_ensure(*, project) -> Board:
             parent=_category_ensure(OWNERS_CATEGORY),
         )
         board = Board.objects.create(forum=forum, kind=Board.Kind.OWNERS, project=project)
+    # Verified owners were checked by staff: their posts in their own board need no approval.
     forum_permissions_set(
-        codenames=BOARD_MEMBER_PERMISSIONS, forum=board.forum, group=project.owners_group
+        codenames=BOARD_MEMBER_PERMISSIONS + TRUSTED_MEMBER_PERMISSIONS,
+        forum=board.forum,
+        group=project.owners_group,
     )
     return board

@@ -31,6 +31,11 @@ INSTALLED_APPS = [
     "forum.boards",
     "forum.cases",
     "forum.machina_apps.forum_search",
+    "forum.machina_apps.forum",
+    "forum.machina_apps.forum_conversation",
+    "forum.machina_apps.forum_feeds",
+    "forum.machina_apps.forum_member",
+    "forum.machina_apps.forum_tracking",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,14 +73,9 @@ INSTALLED_APPS = [
     "mptt",
     "widget_tweaks",
     "machina",
-    "machina.apps.forum",
-    "machina.apps.forum_conversation",
     "machina.apps.forum_conversation.forum_attachments",
     "machina.apps.forum_conversation.forum_polls",
-    "machina.apps.forum_feeds",
     "machina.apps.forum_moderation",
-    "machina.apps.forum_tracking",
-    "machina.apps.forum_member",
     "machina.apps.forum_permission",
 ]
 
@@ -226,7 +226,8 @@ ACCOUNT_RATE_LIMITS = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "kehuhui_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (they win), then machina's Chinese catalogue vendored as zh_Hans (see its header).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor" / "machina"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -263,6 +264,12 @@ MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+
+# Overridden machina apps keep machina's models unchanged, so they keep machina's migrations.
+MIGRATION_MODULES = {
+    label: f"machina.apps.{label}.migrations"
+    for label in ("forum", "forum_conversation", "forum_member", "forum_tracking")
+}
 
 SITE_ID = 1
 

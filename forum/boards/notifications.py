@@ -1,0 +1,93 @@
+"""Notifications: a reply in a followed topic reaches its subscribers on the site and, if they
+opted in, by email (sent by a background task after the transaction commits).
+
+Only subscribers who may still see the topic (forum.visibility) are notified: a private
+complaint's notifications go to its author, moderators and the routed department's staff alone.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from machina.apps.forum_conversation.models import Post
+
+from forum.boards.models import Notification, NotificationPreference
+from forum.permissions import ClubPermissionHandler
+
+
+def notifications_for_reply(*, post: Post) -> list[Notification]:
+    """Create the on-site notifications of an approved reply, once; queue the emails."""
+    topic = post.topic
+    first_post_id = topic.posts.order_by("created").values_list("pk", flat=True).first()
+    if not post.approved or post.pk == first_post_id:
+        return []
+    if Notification.objects.filter(post=post, kind=Notification.Kind.REPLY).exists():
+        return []
+    handler = ClubPermissionHandler()
+    recipients = [
+        user
+        for user in topic.subscribers.exclude(pk=post.poster_id).filter(is_active=True)
+        if handler.can_read_forum(topic.forum, user) and handler.can_see_topic(topic, user)
+    ]
+    message = _("%(name)s replied in “%(subject)s”") % {
+        "name": post.poster.public_name if post.poster else post.username,
+        "subject": topic.subject,
+    }
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            kind=Notification.Kind.REPLY,
+            topic=topic,
+            post=post,
+            message=message[:300],
+        )
+        for user in recipients
+    )
+    email_ids = set(
+        NotificationPreference.objects.filter(user__in=recipients, email_on_reply=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    for notification in notifications:
+        if notification.recipient_id in email_ids and notification.recipient.email:
+            pk = notification.pk
+
+            def enqueue(pk=pk):
+                from forum.boards.tasks import send_notification_email
+
+                send_notification_email.enqueue(notification_id=pk)
+
+            transaction.on_commit(enqueue)
+    return notifications
+
+
+def notification_warn(*, recipient, post: Post | None, message: str) -> Notification:
+    notification = Notification(
+        recipient=recipient,
+        kind=Notification.Kind.WARNING,
+        topic=post.topic if post else None,
+        post=post,
+        message=message[:300],
+    )
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_mark_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_preference_set(*, user, email_on_reply: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
+    preference.email_on_reply = email_on_reply
+    preference.full_clean()
+    preference.save()
+    return preference

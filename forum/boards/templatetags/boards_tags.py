@@ -1,0 +1,65 @@
+"""Badges beside members' names and the header's unread-notifications count.
+
+``{% member_badges user %}`` reads the user's groups (prefetch ``groups__housing_project`` and
+``groups__department`` on lists) and, when the members issue adds it, ``member_level``.
+"""
+
+from django import template
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+
+from forum.boards.notifications import unread_count
+from forum.boards.services import MODERATORS_GROUP
+from forum.visibility import is_moderator
+
+register = template.Library()
+
+
+def badges_for(user) -> list[dict]:
+    if user is None or not getattr(user, "pk", None):
+        return []
+    badges = []
+    level = getattr(user, "member_level", None)
+    if level is not None:
+        badges.append({"kind": "level", "label": str(level)})
+    for group in user.groups.all():
+        if group.name == MODERATORS_GROUP:
+            badges.append({"kind": "moderator", "label": _("Moderator")})
+            continue
+        try:
+            project = group.housing_project
+        except ObjectDoesNotExist:
+            project = None
+        if project is not None:
+            badges.append(
+                {
+                    "kind": "owner",
+                    "label": _("%(project)s owner") % {"project": project.name},
+                }
+            )
+            continue
+        try:
+            department = group.department
+        except ObjectDoesNotExist:
+            department = None
+        if department is not None:
+            badges.append({"kind": "staff", "label": department.name})
+    return badges
+
+
+@register.inclusion_tag("boards/member_badges.html")
+def member_badges(user):
+    return {"badges": badges_for(user)}
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications_count(context) -> int:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return unread_count(user=request.user)
+
+
+@register.filter
+def is_forum_moderator(user) -> bool:
+    return is_moderator(user)

@@ -1,0 +1,2 @@
+# Django's admin autodiscovery imports this app's admin module, not machina's.
+from machina.apps.forum.admin import *  # noqa: F403

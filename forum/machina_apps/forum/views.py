@@ -1,0 +1,76 @@
+"""machina's forum views, with the club's visibility rules.
+
+The index and a category's sub-forums list the boards a reader may see even when they may not
+read them (an owners' board shows with a lock, without counts or last post), and a "last post"
+is never one of a topic the reader may not see. A board lists only the topics the reader may see.
+"""
+
+from django.views.generic import ListView
+from machina.apps.forum.views import ForumView as MachinaForumView
+from machina.apps.forum.views import IndexView as MachinaIndexView
+from machina.apps.forum_conversation.models import Topic
+from machina.apps.forum_tracking.handler import TrackingHandler
+
+from forum.boards.models import Board
+from forum.boards.selectors import forum_tree_for_user, topics_for_forum
+from forum.visibility import topic_visibility_q
+
+
+class IndexView(MachinaIndexView):
+    def get_queryset(self):
+        from machina.apps.forum.models import Forum
+
+        return forum_tree_for_user(
+            forums=Forum.objects.all(),
+            user=self.request.user,
+            permission_handler=self.request.forum_permission_handler,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        readable = [n for n in context["forums"].top_nodes if not n.locked]
+        context["total_posts_count"] = sum(n.posts_count for n in readable)
+        context["total_topics_count"] = sum(n.topics_count for n in readable)
+        return context
+
+
+class ForumView(MachinaForumView):
+    SOLVED_FILTERS = ("solved", "unsolved")
+
+    def get_queryset(self):
+        forum = self.get_forum()
+        topics = topics_for_forum(forum=forum, user=self.request.user).exclude(
+            type=Topic.TOPIC_ANNOUNCE
+        )
+        solved = self.request.GET.get("solved")
+        if solved == "solved":
+            topics = topics.filter(accepted_answer__isnull=False)
+        elif solved == "unsolved":
+            topics = topics.filter(accepted_answer__isnull=True)
+        return topics
+
+    def get_context_data(self, **kwargs):
+        # machina's own context (sub-forums, announces, unread topics) is rebuilt here with the
+        # visibility rules, so machina's version is skipped.
+        context = ListView.get_context_data(self, **kwargs)
+        forum = self.get_forum()
+        user = self.request.user
+        context["forum"] = forum
+        context["sub_forums"] = forum_tree_for_user(
+            forums=forum.get_descendants(),
+            user=user,
+            permission_handler=self.request.forum_permission_handler,
+        )
+        context["announces"] = list(
+            forum.topics.filter(
+                topic_visibility_q(user=user), type=Topic.TOPIC_ANNOUNCE
+            ).select_related("poster", "last_post", "last_post__poster")
+        )
+        context["unread_topics"] = TrackingHandler(self.request).get_unread_topics(
+            list(context[self.context_object_name]) + context["announces"], user
+        )
+        board = Board.objects.filter(forum=forum).first()
+        context["board"] = board
+        context["solved_filter"] = self.request.GET.get("solved", "")
+        context["can_filter_solved"] = bool(board and board.kind == Board.Kind.MUTUAL_HELP)
+        return context

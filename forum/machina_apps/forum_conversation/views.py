@@ -1,0 +1,89 @@
+"""machina's conversation views with the club's rules.
+
+A topic the reader may not see (a private complaint, a topic awaiting approval) is refused like a
+board they may not read: 403, or the login page for a visitor, never with its title. Writing a
+topic or post runs in one transaction (a private complaint's visibility row with its topic),
+with posting safety (forum.boards.posting) on the forms.
+"""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from machina.apps.forum_conversation import views as machina_views
+
+from forum.boards.answers import can_accept_answer
+from forum.boards.models import AcceptedAnswer, Board
+from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
+
+
+class TopicView(machina_views.TopicView):
+    def perform_permissions_check(self, user, obj, perms):
+        handler = self.request.forum_permission_handler
+        return super().perform_permissions_check(user, obj, perms) and handler.can_see_topic(
+            self.get_topic(), user
+        )
+
+    def get_topic(self):
+        if not hasattr(self, "topic"):
+            self.topic = get_object_or_404(
+                machina_views.Topic.objects.select_related(
+                    "forum", "forum__board", "poster", "first_post", "visibility"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self.topic
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("poster__forum_profile")
+            .prefetch_related(
+                "poster__groups__housing_project",
+                "poster__groups__department",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topic = self.topic
+        user = self.request.user
+        handler = self.request.forum_permission_handler
+        answer = AcceptedAnswer.objects.select_related("post__poster").filter(topic=topic).first()
+        context["accepted_answer"] = answer
+        context["board"] = getattr(topic.forum, "board", None)
+        context["is_mutual_help"] = bool(
+            context["board"] and context["board"].kind == Board.Kind.MUTUAL_HELP
+        )
+        context["can_accept_answer"] = can_accept_answer(
+            user=user, topic=topic, permission_handler=handler
+        )
+        context["can_report"] = user.is_authenticated and handler.can_see_topic(topic, user)
+        return context
+
+
+class SafeAttachmentsMixin:
+    attachment_formset_class = SafeAttachmentFormset
+
+    def form_valid(self, *args, **kwargs):
+        with transaction.atomic():
+            return super().form_valid(*args, **kwargs)
+
+
+class TopicCreateView(SafeAttachmentsMixin, machina_views.TopicCreateView):
+    pass
+
+
+class TopicUpdateView(SafeAttachmentsMixin, machina_views.TopicUpdateView):
+    pass
+
+
+class PostCreateView(SafeAttachmentsMixin, machina_views.PostCreateView):
+    pass
+
+
+class PostUpdateView(SafeAttachmentsMixin, machina_views.PostUpdateView):
+    pass
+
+
+class PostDeleteView(machina_views.PostDeleteView):
+    pass

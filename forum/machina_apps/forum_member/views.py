@@ -1,0 +1,43 @@
+"""machina's member views, listing only posts and topics the reader may see (forum.visibility)."""
+
+from machina.apps.forum_conversation.models import Post, Topic
+from machina.apps.forum_member import views as machina_views
+from machina.conf import settings as machina_settings
+
+from forum.boards.selectors import visible_posts_in, visible_topics_in
+from forum.visibility import topic_visibility_q
+
+
+class UserPostsView(machina_views.UserPostsView):
+    def get_queryset(self):
+        return visible_posts_in(
+            posts=super().get_queryset(),
+            user=self.request.user,
+            permission_handler=self.request.forum_permission_handler,
+        )
+
+
+class ForumProfileDetailView(machina_views.ForumProfileDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        handler = self.request.forum_permission_handler
+        poster = self.object.user
+        context["topics_count"] = visible_topics_in(
+            topics=Topic.objects.filter(approved=True, poster=poster),
+            user=user,
+            permission_handler=handler,
+        ).count()
+        context["recent_posts"] = visible_posts_in(
+            posts=Post.approved_objects.select_related("topic", "topic__forum").filter(
+                poster=poster
+            ),
+            user=user,
+            permission_handler=handler,
+        ).order_by("-created")[: machina_settings.PROFILE_RECENT_POSTS_NUMBER]
+        return context
+
+
+class TopicSubscriptionListView(machina_views.TopicSubscriptionListView):
+    def get_queryset(self):
+        return super().get_queryset().filter(topic_visibility_q(user=self.request.user))

@@ -1,0 +1,2 @@
+# machina's models, unchanged: their migrations stay machina's (see MIGRATION_MODULES).
+from machina.apps.forum_tracking.models import *  # noqa: F403
