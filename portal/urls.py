@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", views.personal_center, name="personal_center"),
     path("forum/", include(machina_urls)),
     path("search/", include("search.urls")),
+    path("triage/", include("forum.cases.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]
 
