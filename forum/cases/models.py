@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.Model):
@@ -65,17 +66,20 @@ class Case(models.Model):
     """A complaint or suggestion (or any topic a moderator opens one on), to be answered."""
 
     class Type(models.TextChoices):
-        COMPLAINT = "complaint", _("Complaint")
-        SUGGESTION = "suggestion", _("Suggestion")
-        INQUIRY = "inquiry", _("Inquiry")
+        COMPLAINT = "complaint", pgettext_lazy("case type", "Complaint")
+        SUGGESTION = "suggestion", pgettext_lazy("case type", "Suggestion")
+        INQUIRY = "inquiry", pgettext_lazy("case type", "Inquiry")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ASSIGNED = "assigned", _("Assigned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        AWAITING_MEMBER = "awaiting_member", _("Awaiting member confirmation")
-        RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
+        NEW = "new", pgettext_lazy("case status", "New")
+        ASSIGNED = "assigned", pgettext_lazy("case status", "Assigned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("case status", "In progress")
+        AWAITING_MEMBER = (
+            "awaiting_member",
+            pgettext_lazy("case status", "Awaiting member confirmation"),
+        )
+        RESOLVED = "resolved", pgettext_lazy("case status", "Resolved")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     # The pipeline: where a case may go from each status. Back to NEW is "hand back to triage";
     # RESOLVED/CLOSED → IN_PROGRESS is a reopen.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forum.boards.services import MODERATORS_GROUP
@@ -79,7 +79,9 @@ def member_status_changed(*, case: Case) -> None:
         }
         body = _("Department: %(department)s\nDue: %(due)s\n\n%(url)s") % {
             "department": case.department or _("not yet assigned"),
-            "due": case.resolution_due.strftime("%Y-%m-%d %H:%M") if case.resolution_due else "—",
+            "due": timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M")
+            if case.resolution_due
+            else "—",
             "url": _topic_url(case),
         }
     _send(recipients=[poster.email], subject=subject, body=body)

@@ -136,9 +136,7 @@ def test_a_moderators_override_becomes_a_training_label(
     )
     case = Case.objects.get(topic=topic)
 
-    case_override(
-        case=case, by=moderator, version=case.version, department=departments["design"]
-    )
+    case_override(case=case, by=moderator, version=case.version, department=departments["design"])
     retrained = train()
 
     case.refresh_from_db()
