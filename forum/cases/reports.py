@@ -131,7 +131,7 @@ def report_build(*, year: int, month: int, project=None, now: datetime | None = 
                 report.resolution_sla.within += 1
     ratings = [c.satisfaction for c in cases if c.satisfaction]
     report.satisfaction_n = len(ratings)
-    report.satisfaction_average = round(statistics.mean(ratings), 2) if ratings else None
+    report.satisfaction_average = round(statistics.fmean(ratings), 2) if ratings else None
     report.recurring = recurring_issues(cases)
     return report
 
