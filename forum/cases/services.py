@@ -106,7 +106,8 @@ def _save(case: Case) -> Case:
 
 
 def case_text(case: Case) -> str:
-    first_post = case.topic.first_post
+    # Not topic.first_post: when the hook runs at once (autocommit), machina has not set it yet.
+    first_post = Post.objects.filter(topic_id=case.topic_id).order_by("created", "pk").first()
     return f"{case.topic.subject}\n{first_post.content.raw if first_post else ''}"
 
 
