@@ -34,3 +34,14 @@ def case_panel(context, topic):
 def official_post_ids(topic) -> set[int]:
     """The posts of a topic that are official replies (for a 官方回复 mark in the topic page)."""
     return set(OfficialReply.objects.filter(post__topic=topic).values_list("post_id", flat=True))
+
+
+@register.inclusion_tag("cases/member_cases.html", takes_context=True)
+def member_cases(context, member):
+    """The member's cases with status, department and due time (for the personal center)."""
+    from forum.cases.selectors import case_list_for_member
+
+    return {
+        "cases": list(case_list_for_member(member=member)[:20]),
+        "request": context.get("request"),
+    }

@@ -210,3 +210,19 @@ def test_the_member_sees_the_case_on_the_topic_and_rates_it(
     login(client, other)
     refused = client.post(reverse("cases:case_rate", args=[case.pk]), {"satisfaction": 1})
     assert refused.status_code == 403
+
+
+def test_the_member_cases_selector_and_tag_list_only_the_members_own_cases(case, moderator):
+    from django.template import Context, Template
+
+    from forum.cases.selectors import case_list_for_member
+
+    other = case_open(topic=make_topic(forum=case.topic.forum, poster=moderator, subject="别人的"))
+
+    html = Template("{% load cases_tags %}{% member_cases member %}").render(
+        Context({"member": case.topic.poster})
+    )
+
+    assert list(case_list_for_member(member=case.topic.poster)) == [case]
+    assert "卫生间漏水" in html and "新建" in html
+    assert other.topic.subject not in html
