@@ -239,6 +239,25 @@ def bulk_assign(request):
 
 @login_required
 @require_POST
+def case_open(request, topic_id: int):
+    """A moderator opens a case on any topic (e.g. a complaint posted in the wrong board)."""
+    from machina.apps.forum_conversation.models import Topic
+
+    if not services.can_triage(request.user):
+        raise PermissionDenied
+    topic = get_object_or_404(Topic, pk=topic_id)
+    case_type = request.POST.get("type")
+    case = services.case_open(
+        topic=topic,
+        by=request.user,
+        type=case_type if case_type in Case.Type.values else Case.Type.INQUIRY,
+    )
+    services.case_open_and_route(topic_id=topic.pk)
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
 def case_rate(request, pk: int):
     case = get_object_or_404(Case.objects.select_related("topic"), pk=pk)
     if not services.can_rate(request.user, case):

@@ -16,6 +16,9 @@ def case_panel(context, topic):
     )
     return {
         "case": case,
+        "topic": topic,
+        "can_open": bool(case is None and user is not None and services.can_triage(user)),
+        "case_types": Case.Type.choices,
         "request": request,
         "can_rate": bool(case and user and services.can_rate(user, case)),
         "can_work": bool(

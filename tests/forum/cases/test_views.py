@@ -226,3 +226,23 @@ def test_the_member_cases_selector_and_tag_list_only_the_members_own_cases(case,
     assert list(case_list_for_member(member=case.topic.poster)) == [case]
     assert "卫生间漏水" in html and "新建" in html
     assert other.topic.subject not in html
+
+
+def test_a_moderator_opens_a_case_on_a_topic_outside_the_triage_boards(
+    client, boards, member, moderator
+):
+    from forum.boards.models import Board
+
+    topic = make_topic(
+        forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="物业收费不透明"
+    )
+    login(client, member)
+    assert client.post(f"/triage/open/{topic.pk}/", {"type": "complaint"}).status_code == 403
+
+    login(client, moderator)
+    response = client.post(f"/triage/open/{topic.pk}/", {"type": "complaint"})
+
+    case = Case.objects.get(topic=topic)
+    assert response["Location"] == f"/triage/case/{case.pk}/"
+    assert case.type == Case.Type.COMPLAINT
+    assert case.events.first().actor == moderator
