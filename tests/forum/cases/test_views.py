@@ -246,3 +246,20 @@ def test_a_moderator_opens_a_case_on_a_topic_outside_the_triage_boards(
     assert response["Location"] == f"/triage/case/{case.pk}/"
     assert case.type == Case.Type.COMPLAINT
     assert case.events.first().actor == moderator
+
+
+def test_the_queue_runs_the_same_number_of_queries_for_one_case_or_many(
+    client, case, moderator, member, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, moderator)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/triage/")
+    for index in range(5):
+        case_open(topic=make_topic(forum=case.topic.forum, poster=member, subject=f"问题{index}"))
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get("/triage/").content.decode()
+    assert "问题4" in page
