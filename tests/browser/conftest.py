@@ -30,9 +30,20 @@ def chromium():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps its connections per context; Playwright's greenlets give later code a fresh
+    # one, without the snapshot that serialized_rollback restores the database from after a
+    # transactional test flushed it. Carry the snapshot over.
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
