@@ -21,11 +21,13 @@ def main(path: str) -> None:
     po.metadata["Language"] = "zh_Hans"
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     for entry in po:
-        if entry.msgid in translations:
+        # A key "context\u0004msgid" names an entry with that msgctxt (pgettext).
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key in translations:
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: translations[entry.msgid]}
+                entry.msgstr_plural = {0: translations[key]}
             else:
-                entry.msgstr = translations[entry.msgid]
+                entry.msgstr = translations[key]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None

@@ -7,3 +7,6 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from forum.cases import receivers  # noqa: F401

@@ -179,6 +179,12 @@ TASKS = {
     }
 }
 
+# --- Cases -------------------------------------------------------------------------------
+# The router assigns a case when its confidence reaches this; below it the case waits in triage.
+CASE_ROUTING_CONFIDENCE_THRESHOLD = env.float("CASE_ROUTING_CONFIDENCE_THRESHOLD", default=0.6)
+# The SLA tick warns a department this many hours before a case is due.
+CASE_SLA_WARNING_HOURS = env.int("CASE_SLA_WARNING_HOURS", default=4)
+
 # --- Mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

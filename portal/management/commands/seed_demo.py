@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 SEEDERS = (
     "portal.demo.seed",
     "forum.boards.demo.seed",
+    "forum.cases.demo.seed",
     "cms.demo.seed",
 )
 

@@ -1,0 +1,126 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.cases.models import Case, Category, Department, Priority
+
+
+def _departments():
+    return Department.objects.filter(is_active=True)
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Open"))] + Case.Status.choices
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    project = forms.ChoiceField(label=_("Housing project"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", "—")] + Priority.choices
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", "—")] + Case.Type.choices
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", "—"), ("soon", _("Due within 4 hours")), ("overdue", _("Overdue"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import HousingProject
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "—"), ("none", _("Not assigned"))] + [
+            (d.code, d.name) for d in _departments()
+        ]
+        self.fields["project"].choices = [("", "—")] + [
+            (str(p.pk), p.name) for p in HousingProject.objects.all()
+        ]
+
+    def filters(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OverrideForm(VersionForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", "—")] + Priority.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+
+
+class ReplyForm(VersionForm):
+    content = forms.CharField(label=_("Official reply"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class StatusForm(VersionForm):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(v, label) for v, label in Case.Status.choices if v != Case.Status.NEW],
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class HandBackForm(VersionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class BulkAssignForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        queryset=Case.objects.filter(status__in=Case.OPEN_STATUSES)
+    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Your satisfaction"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    project = forms.ChoiceField(label=_("Housing project"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import HousingProject
+
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = [("", _("All projects"))] + [
+            (str(p.pk), p.name) for p in HousingProject.objects.all()
+        ]
+
+    def clean_month(self):
+        import re
+
+        value = self.cleaned_data.get("month") or ""
+        if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise forms.ValidationError(_("Use the form YYYY-MM."))
+        return value

@@ -1,0 +1,130 @@
+"""Reads on cases: the queues, a member's cases, what a case page shows."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Case as CaseWhen
+from django.db.models import DateTimeField, F, QuerySet, When
+from django.utils import timezone
+
+from forum.cases.models import Case, CaseEvent, Department
+from forum.cases.sla import warning_window
+
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask_email(value: str) -> str:
+    if not value or "@" not in value:
+        return value or ""
+    local, _at, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_phone(value: str) -> str:
+    digits = value or ""
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+def mask_personal_data(text: str) -> str:
+    """Hide emails and mainland mobile numbers a member wrote in their post."""
+    text = _EMAIL.sub(r"\1***\2", text or "")
+    return _PHONE.sub(r"\1****\2", text)
+
+
+def can_view_member_pii(user) -> bool:
+    return user.has_perm("portal.view_member_pii")
+
+
+def _with_due(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """`due`: the first response until there is one, then the resolution."""
+    return queryset.annotate(
+        due=CaseWhen(
+            When(first_response_at__isnull=True, then=F("first_response_due")),
+            default=F("resolution_due"),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def _queue_base() -> QuerySet[Case]:
+    return _with_due(
+        Case.objects.select_related(
+            "topic__poster",
+            "topic__forum",
+            "topic__first_post",
+            "department",
+            "suggested_department",
+            "suggested_category",
+            "category",
+            "project",
+            "assignee",
+        )
+    )
+
+
+def _filtered(queryset: QuerySet[Case], filters: dict) -> QuerySet[Case]:
+    now = timezone.now()
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    else:
+        queryset = queryset.filter(status__in=Case.OPEN_STATUSES)
+    if filters.get("department"):
+        if filters["department"] == "none":
+            queryset = queryset.filter(department__isnull=True)
+        else:
+            queryset = queryset.filter(department__code=filters["department"])
+    if filters.get("project"):
+        queryset = queryset.filter(project_id=filters["project"])
+    if filters.get("priority"):
+        queryset = queryset.filter(priority=filters["priority"])
+    if filters.get("type"):
+        queryset = queryset.filter(type=filters["type"])
+    if filters.get("due") == "soon":
+        queryset = queryset.filter(due__gte=now, due__lte=now + warning_window())
+    elif filters.get("due") == "overdue":
+        queryset = queryset.filter(due__lt=now)
+    return queryset.order_by(F("due").asc(nulls_last=True), "pk")
+
+
+def case_list_for_triage(*, filters: dict | None = None) -> QuerySet[Case]:
+    """Moderators' queue: every open case (or the chosen status), what is due first on top."""
+    return _filtered(_queue_base(), filters or {})
+
+
+def case_list_for_department(
+    *, department: Department, filters: dict | None = None
+) -> QuerySet[Case]:
+    filters = dict(filters or {}, department=department.code)
+    return _filtered(_queue_base(), filters)
+
+
+def case_list_for_member(*, member) -> QuerySet[Case]:
+    """The cases on the member's own topics, newest first (for /me/)."""
+    return _with_due(
+        Case.objects.filter(topic__poster=member).select_related(
+            "topic__forum", "department", "category"
+        )
+    ).order_by("-created_at")
+
+
+def case_get(*, pk: int) -> Case:
+    return _queue_base().get(pk=pk)
+
+
+def case_events(*, case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor")
+
+
+def due_state(case: Case, now=None) -> str:
+    """ "overdue", "soon" or "" for a queue row."""
+    now = now or timezone.now()
+    due = getattr(case, "due", None) or case.current_due
+    if not case.is_open or due is None:
+        return ""
+    if due < now:
+        return "overdue"
+    if due <= now + warning_window():
+        return "soon"
+    return ""

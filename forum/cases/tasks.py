@@ -1,0 +1,31 @@
+"""Background work for cases (django-tasks): in process by default, on workers at scale."""
+
+from django.core.mail import send_mail
+from django_tasks import task
+
+
+@task()
+def case_open_task(*, topic_id: int) -> int | None:
+    from forum.cases.services import case_open_and_route
+
+    case = case_open_and_route(topic_id=topic_id)
+    return case.pk if case else None
+
+
+@task()
+def case_mail_send(*, recipients: list[str], subject: str, body: str) -> int:
+    return send_mail(subject, body, None, recipients)
+
+
+@task()
+def routing_train_task() -> int:
+    from forum.cases.routing import train
+
+    return train().version
+
+
+@task()
+def cases_tick_task() -> dict:
+    from forum.cases.ticks import cases_tick
+
+    return cases_tick()

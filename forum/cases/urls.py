@@ -1,0 +1,16 @@
+from django.urls import path
+
+from forum.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("reports/", views.report, name="report"),
+    path("department/<slug:code>/", views.department_queue, name="department_queue"),
+    path("open/<int:topic_id>/", views.case_open, name="case_open"),
+    path("case/<int:pk>/", views.case_detail, name="case_detail"),
+    path("case/<int:pk>/rate/", views.case_rate, name="case_rate"),
+    path("case/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+]

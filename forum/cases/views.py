@@ -1,0 +1,325 @@
+"""The work queues (/triage/), a case's page, the member's rating and the monthly report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum.cases import forms, reports, selectors, services
+from forum.cases.models import Case, Department
+from forum.visibility import is_moderator, staff_department_ids
+
+PAGE_SIZE = 50
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _rows(cases, *, user):
+    """Queue rows with what the template needs; personal data masked without the permission."""
+    show_pii = selectors.can_view_member_pii(user)
+    now = timezone.now()
+    rows = []
+    for case in cases:
+        poster = case.topic.poster
+        first_post = case.topic.first_post
+        excerpt = (first_post.content.raw if first_post else "")[:140]
+        email = poster.email if poster else ""
+        rows.append(
+            {
+                "case": case,
+                "due_state": selectors.due_state(case, now),
+                "poster_name": poster.public_name if poster else "",
+                "poster_email": email if show_pii else selectors.mask_email(email),
+                "excerpt": excerpt if show_pii else selectors.mask_personal_data(excerpt),
+            }
+        )
+    return rows
+
+
+@login_required
+def queue(request):
+    """Moderators: every open case. Department staff are sent to their department's queue."""
+    user = request.user
+    if not services.can_triage(user):
+        departments = staff_department_ids(user)
+        if not departments:
+            raise PermissionDenied
+        department = Department.objects.filter(pk__in=departments).order_by("code").first()
+        return redirect("cases:department_queue", code=department.code)
+    filter_form = forms.QueueFilterForm(request.GET or None)
+    cases = selectors.case_list_for_triage(filters=filter_form.filters())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "rows": _rows(page.object_list, user=user),
+            "departments": Department.objects.filter(is_active=True),
+            "override_form": forms.OverrideForm(),
+            "bulk_form": forms.BulkAssignForm(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def department_queue(request, code: str):
+    department = get_object_or_404(Department, code=code)
+    if not (is_moderator(request.user) or department.pk in staff_department_ids(request.user)):
+        raise PermissionDenied
+    filter_form = forms.QueueFilterForm(request.GET or None)
+    cases = selectors.case_list_for_department(department=department, filters=filter_form.filters())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/department_queue.html",
+        {
+            "department": department,
+            "filter_form": filter_form,
+            "page": page,
+            "rows": _rows(page.object_list, user=request.user),
+        },
+    )
+
+
+def _case_for_worker(request, pk: int) -> Case:
+    case = get_object_or_404(Case.objects.select_related("department"), pk=pk)
+    if not services.can_work_on(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _detail_context(request, case: Case, **forms_) -> dict:
+    case = selectors.case_get(pk=case.pk)
+    version = {"version": case.version}
+    return {
+        "case": case,
+        "row": _rows([case], user=request.user)[0],
+        "events": selectors.case_events(case=case),
+        "can_triage": services.can_triage(request.user),
+        "version_form": forms.VersionForm(initial=version),
+        "override_form": forms_.get("override_form")
+        or forms.OverrideForm(
+            initial={**version, "department": case.department_id, "priority": case.priority}
+        ),
+        "reply_form": forms_.get("reply_form") or forms.ReplyForm(initial=version),
+        "status_form": forms_.get("status_form") or forms.StatusForm(initial=version),
+        "hand_back_form": forms_.get("hand_back_form") or forms.HandBackForm(initial=version),
+        "allowed_statuses": [
+            (value, label) for value, label in Case.Status.choices if case.can_move_to(value)
+        ],
+    }
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = _case_for_worker(request, pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+ACTIONS = {
+    # action: (form class, service call)
+    "confirm": (
+        forms.VersionForm,
+        lambda case, by, data: services.case_confirm(case=case, by=by, version=data["version"]),
+    ),
+    "override": (
+        forms.OverrideForm,
+        lambda case, by, data: services.case_override(
+            case=case,
+            by=by,
+            version=data["version"],
+            department=data["department"],
+            category=data["category"],
+            priority=data["priority"],
+            reason=data["reason"],
+        ),
+    ),
+    "take": (
+        forms.VersionForm,
+        lambda case, by, data: services.case_take(case=case, by=by, version=data["version"]),
+    ),
+    "reply": (
+        forms.ReplyForm,
+        lambda case, by, data: services.case_reply_official(
+            case=case, by=by, version=data["version"], content=data["content"]
+        ),
+    ),
+    "status": (
+        forms.StatusForm,
+        lambda case, by, data: services.case_status_change(
+            case=case, by=by, version=data["version"], status=data["status"], note=data["note"]
+        ),
+    ),
+    "hand_back": (
+        forms.HandBackForm,
+        lambda case, by, data: services.case_hand_back(
+            case=case, by=by, version=data["version"], reason=data["reason"]
+        ),
+    ),
+}
+FORM_NAMES = {
+    "override": "override_form",
+    "reply": "reply_form",
+    "status": "status_form",
+    "hand_back": "hand_back_form",
+}
+
+
+@login_required
+@require_POST
+def case_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise PermissionDenied
+    case = _case_for_worker(request, pk)
+    if action in ("confirm", "override") and not services.can_triage(request.user):
+        raise PermissionDenied
+    form_class, call = ACTIONS[action]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, case, **{FORM_NAMES.get(action, "_"): form})
+        return render(request, "cases/case_detail.html", context, status=400)
+    try:
+        call(case, request.user, form.cleaned_data)
+    except services.CaseConflict as conflict:
+        context = _detail_context(request, case)
+        context["conflict"] = str(conflict)
+        return render(request, "cases/case_detail.html", context, status=409)
+    except (services.InvalidStatusChange, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(_next_url(request, reverse("cases:case_detail", args=[pk])))
+    messages.success(request, forms_done_message(action))
+    if action == "hand_back":
+        return redirect("cases:queue")
+    return redirect(_next_url(request, reverse("cases:case_detail", args=[pk])))
+
+
+def forms_done_message(action: str) -> str:
+    return {
+        "confirm": _("Suggestion confirmed; the department is notified."),
+        "override": _("Case routed; the department is notified."),
+        "take": _("You took the case."),
+        "reply": _("Official reply posted."),
+        "status": _("Status changed; the member is notified."),
+        "hand_back": _("Case handed back to triage."),
+    }[action]
+
+
+@login_required
+@require_POST
+def bulk_assign(request):
+    if not services.can_triage(request.user):
+        raise PermissionDenied
+    form = forms.BulkAssignForm(request.POST)
+    if form.is_valid():
+        done = services.case_bulk_assign(
+            case_ids=[c.pk for c in form.cleaned_data["cases"]],
+            by=request.user,
+            department=form.cleaned_data["department"],
+        )
+        messages.success(request, _("%(n)d case(s) assigned.") % {"n": done})
+    else:
+        messages.error(request, _("Choose cases and a department."))
+    return redirect(_next_url(request, reverse("cases:queue")))
+
+
+@login_required
+@require_POST
+def case_open(request, topic_id: int):
+    """A moderator opens a case on any topic (e.g. a complaint posted in the wrong board)."""
+    from machina.apps.forum_conversation.models import Topic
+
+    if not services.can_triage(request.user):
+        raise PermissionDenied
+    topic = get_object_or_404(Topic, pk=topic_id)
+    case_type = request.POST.get("type")
+    case = services.case_open(
+        topic=topic,
+        by=request.user,
+        type=case_type if case_type in Case.Type.values else Case.Type.INQUIRY,
+    )
+    services.case_open_and_route(topic_id=topic.pk)
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_rate(request, pk: int):
+    case = get_object_or_404(Case.objects.select_related("topic"), pk=pk)
+    if not services.can_rate(request.user, case):
+        raise PermissionDenied
+    form = forms.RateForm(request.POST)
+    if form.is_valid():
+        services.case_rate(
+            case=case,
+            by=request.user,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("Thank you for your rating."))
+    else:
+        messages.error(request, _("Choose a rating from 1 to 5."))
+    return redirect(_next_url(request, reverse("personal_center")))
+
+
+@login_required
+def report(request):
+    if not is_moderator(request.user):
+        raise PermissionDenied
+    form = forms.ReportForm(request.GET or None)
+    today = timezone.localdate()
+    year, month, project = today.year, today.month, None
+    if form.is_valid():
+        if form.cleaned_data["month"]:
+            year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
+        if form.cleaned_data["project"]:
+            from portal.models import HousingProject
+
+            project = HousingProject.objects.filter(pk=form.cleaned_data["project"]).first()
+    result = reports.report_build(year=year, month=month, project=project)
+    export = request.GET.get("export")
+    filename = f"cases-{year}-{month:02d}"
+    if export == "csv":
+        response = HttpResponse(
+            "\ufeff" + reports.report_csv(result), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(
+            reports.report_xlsx(result),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    charts = [
+        reports.svg_bar_chart(result.by_department, title=_("By department")),
+        reports.svg_bar_chart(result.by_category, title=_("By category")),
+        reports.svg_bar_chart(result.by_project, title=_("By housing project")),
+        reports.svg_bar_chart(result.by_status, title=_("By status")),
+    ]
+    return render(
+        request,
+        "cases/report.html",
+        {
+            "form": form,
+            "report": result,
+            "charts": charts,
+            "month_value": f"{year}-{month:02d}",
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -1,0 +1,169 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from forum.cases.models import Case, CaseEvent, InvalidStatusChange, OfficialReply
+from forum.cases.services import (
+    CaseConflict,
+    case_confirm,
+    case_hand_back,
+    case_open,
+    case_rate,
+    case_reply_official,
+    case_status_change,
+    case_take,
+)
+from tests.conftest import make_topic
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(complaint_forum, member, departments):
+    topic = make_topic(forum=complaint_forum, poster=member, subject="卫生间漏水", content="漏水")
+    case = case_open(topic=topic)
+    case.suggested_department = departments["engineering"]
+    case.save()
+    return case
+
+
+def test_opening_is_idempotent_and_the_clock_starts_at_the_post(case):
+    again = case_open(topic=case.topic)
+
+    assert again.pk == case.pk
+    assert case.created_at == case.topic.created
+    assert case.status == Case.Status.NEW
+    assert list(case.events.values_list("kind", flat=True)) == [CaseEvent.Kind.OPENED]
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (Case.Status.NEW, Case.Status.RESOLVED),
+        (Case.Status.NEW, Case.Status.IN_PROGRESS),
+        (Case.Status.AWAITING_MEMBER, Case.Status.CLOSED),
+        (Case.Status.CLOSED, Case.Status.RESOLVED),
+    ],
+)
+def test_set_status_refuses_moves_outside_the_pipeline(start, target):
+    case = Case(status=start)
+
+    with pytest.raises(InvalidStatusChange):
+        case.set_status(target)
+    assert case.status == start
+
+
+def test_the_whole_pipeline_with_a_reopen(case, moderator, engineering_staff, member):
+    case_confirm(case=case, by=moderator, version=case.version)
+    case_take(case=case, by=engineering_staff, version=case.version)
+    case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=Case.Status.AWAITING_MEMBER
+    )
+    case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=Case.Status.RESOLVED
+    )
+    assert case.resolved_at is not None
+    case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=Case.Status.IN_PROGRESS
+    )
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    assert case.resolved_at is None
+    assert case.labelled_department.code == "engineering"
+    assert list(
+        case.events.filter(kind=CaseEvent.Kind.STATUS).values_list("from_status", "to_status")
+    ) == [
+        ("new", "assigned"),
+        ("assigned", "in_progress"),
+        ("in_progress", "awaiting_member"),
+        ("awaiting_member", "resolved"),
+        ("resolved", "in_progress"),
+    ]
+
+
+def test_every_status_change_mails_the_member(
+    case, moderator, engineering_staff, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case_confirm(case=case, by=moderator, version=case.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_take(case=case, by=engineering_staff, version=case.version)
+
+    to_member = [m for m in mail.outbox if m.to == [member.email]]
+    assert [m.subject for m in to_member] == [
+        "您的工单“卫生间漏水”状态：已分派",
+        "您的工单“卫生间漏水”状态：处理中",
+    ]
+    assert any(engineering_staff.email in m.to for m in mail.outbox)
+
+
+def test_an_official_reply_is_a_post_in_the_topic_and_the_first_response(
+    case, moderator, engineering_staff
+):
+    case_confirm(case=case, by=moderator, version=case.version)
+
+    reply = case_reply_official(
+        case=case, by=engineering_staff, version=case.version, content="已安排师傅明天上门。"
+    )
+
+    case.refresh_from_db()
+    assert reply.post.topic_id == case.topic_id
+    assert reply.post.subject == "官方回复 · 工程部"
+    assert OfficialReply.objects.filter(case=case).count() == 1
+    assert case.first_response_at == reply.post.created or case.first_response_at is not None
+    assert case.status == Case.Status.IN_PROGRESS
+    assert case.assignee == engineering_staff
+
+
+def test_the_second_of_two_concurrent_changes_gets_a_conflict(case, moderator, engineering_staff):
+    seen_by_both = case.version
+    case_confirm(case=case, by=moderator, version=seen_by_both)
+    case_take(case=Case.objects.get(pk=case.pk), by=engineering_staff, version=case.version)
+
+    stale = Case.objects.get(pk=case.pk)
+    with pytest.raises(CaseConflict, match="其他人已修改了此工单"):
+        case_status_change(
+            case=stale, by=moderator, version=seen_by_both, status=Case.Status.RESOLVED
+        )
+    stale.refresh_from_db()
+    assert stale.status == Case.Status.IN_PROGRESS
+
+
+def test_staff_of_another_department_may_not_work_on_the_case(case, moderator, design_staff):
+    case_confirm(case=case, by=moderator, version=case.version)
+
+    with pytest.raises(PermissionDenied):
+        case_take(case=case, by=design_staff, version=case.version)
+    with pytest.raises(PermissionDenied):
+        case_confirm(case=case, by=design_staff, version=case.version)
+
+
+def test_hand_back_returns_the_case_to_triage_with_the_reason(case, moderator, engineering_staff):
+    case_confirm(case=case, by=moderator, version=case.version)
+
+    case_hand_back(case=case, by=engineering_staff, version=case.version, reason="属于物业维修")
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.NEW
+    assert case.department is None
+    assert case.events.get(kind=CaseEvent.Kind.HANDED_BACK).note == "属于物业维修"
+
+
+def test_only_the_member_rates_and_only_after_resolution(
+    case, moderator, engineering_staff, member
+):
+    with pytest.raises(PermissionDenied):
+        case_rate(case=case, by=member, satisfaction=5)
+    case_confirm(case=case, by=moderator, version=case.version)
+    case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=Case.Status.RESOLVED
+    )
+    with pytest.raises(PermissionDenied):
+        case_rate(case=case, by=UserFactory(username="someone_else"), satisfaction=1)
+
+    case_rate(case=case, by=member, satisfaction=4, comment="处理及时")
+
+    case.refresh_from_db()
+    assert (case.satisfaction, case.satisfaction_comment) == (4, "处理及时")
