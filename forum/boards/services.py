@@ -167,7 +167,12 @@ def board_skeleton_ensure() -> dict[str, Board]:
             codenames=PUBLIC_BOARD_VISITOR_PERMISSIONS, forum=board.forum, anonymous=True
         )
         forum_permissions_set(
-            codenames=BOARD_MEMBER_PERMISSIONS, forum=board.forum, authenticated=True
+            codenames=BOARD_MEMBER_PERMISSIONS
+            # A complaint or suggestion starts its case and SLA clock at once; holding a
+            # newcomer's complaint in the approval queue would only delay the answer.
+            + (TRUSTED_MEMBER_PERMISSIONS if board.is_triage else ()),
+            forum=board.forum,
+            authenticated=True,
         )
         boards[kind] = board
     trusted_members_group_ensure()

@@ -1,5 +1,6 @@
 """Posting: private complaints, newcomers' approval, rate limit, length cap and attachments."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from machina.apps.forum_conversation.models import Post, Topic
@@ -89,6 +90,16 @@ def test_newcomer_topic_waits_for_approval_and_trusted_member_does_not(client, b
     client.force_login(member)
     client.post(create_url(forum), topic_data("老会员的帖子"))
     assert Topic.objects.get(subject="老会员的帖子").approved
+
+
+@pytest.mark.parametrize("kind", [Board.Kind.COMPLAINTS, Board.Kind.SUGGESTIONS])
+def test_newcomer_complaint_or_suggestion_is_published_at_once(client, boards, member, kind):
+    forum = boards[kind].forum
+    client.force_login(member)
+
+    client.post(create_url(forum), topic_data("新业主的第一条投诉"))
+
+    assert Topic.objects.get(subject="新业主的第一条投诉").approved
 
 
 def test_member_becomes_trusted_after_enough_approved_posts(boards, member):
