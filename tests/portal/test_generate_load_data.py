@@ -193,6 +193,17 @@ def test_every_complaint_and_suggestion_has_a_case_most_routed(loaded):
     assert routed.exists()
     assert Case.objects.filter(department__isnull=True).exists()
     assert {c.department.code for c in routed} <= {"design", "engineering", "property"}
+    assert set(Case.objects.filter(department__isnull=True).values_list("status", flat=True)) == {
+        Case.Status.NEW
+    }
+    assert len(set(routed.values_list("status", flat=True))) >= 3
+    for case in Case.objects.filter(status__in=[Case.Status.RESOLVED, Case.Status.CLOSED]):
+        assert case.created_at < case.first_response_at <= case.resolved_at
+    assert set(
+        Case.objects.filter(topic__forum__board__kind=Board.Kind.SUGGESTIONS).values_list(
+            "type", flat=True
+        )
+    ) == {Case.Type.SUGGESTION}
 
 
 def test_generated_members_log_in_with_the_bench_password(loaded, client):
