@@ -35,12 +35,13 @@ def member_level_for(user) -> MemberLevel | None:
     if user is None or not getattr(user, "pk", None):
         return None
     if not hasattr(user, "_member_badge_level"):
-        profile = (
-            MemberProfile.objects.filter(user_id=user.pk, show_level_badge=True)
-            .select_related("level")
-            .first()
-        )
-        user._member_badge_level = profile.level if profile else None
+        if type(user).member_profile.is_cached(user):
+            # Lists select_related("poster__member_profile__level"): no query per poster.
+            profile = getattr(user, "member_profile", None)
+        else:
+            profile = MemberProfile.objects.filter(user_id=user.pk).select_related("level").first()
+        shown = profile is not None and profile.show_level_badge
+        user._member_badge_level = profile.level if shown else None
     return user._member_badge_level
 
 

@@ -7,6 +7,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.models import AcceptedAnswer, Board
 from forum.visibility import is_moderator
+from portal.points import points_award
 
 
 def can_accept_answer(*, user, topic: Topic, permission_handler) -> bool:
@@ -31,6 +32,14 @@ def answer_accept(*, post: Post, by, permission_handler) -> AcceptedAnswer:
     answer = AcceptedAnswer(topic=topic, post=post, accepted_by=by)
     answer.full_clean()
     answer.save()
+    if post.poster_id and post.poster_id != topic.poster_id:
+        # Paid once per reply (idempotent key), however often the answer is re-accepted.
+        points_award(
+            member=post.poster,
+            rule_code="accepted_answer",
+            source_key=f"post:{post.pk}",
+            source=post,
+        )
     return answer
 
 

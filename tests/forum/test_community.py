@@ -38,6 +38,26 @@ def test_author_marks_accepted_answer_and_topic_shows_solved(client, boards, mem
     assert "钢琴老师" in solved and "钢琴老师" not in unsolved
 
 
+def test_an_accepted_answer_pays_its_author_once_and_a_self_answer_nothing(client, boards, member):
+    from portal.points import points_balances
+
+    helper = UserFactory(username="helper")
+    question = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="问")
+    answer = reply(question, helper)
+    own = reply(question, member, "我自己找到了")
+    client.force_login(member)
+    before = points_balances(member=helper)
+
+    client.post(reverse("boards:answer_accept", kwargs={"pk": answer.pk}))
+    paid = points_balances(member=helper)
+    client.post(reverse("boards:answer_accept", kwargs={"pk": own.pk}))
+    client.post(reverse("boards:answer_accept", kwargs={"pk": answer.pk}))
+
+    assert paid != before
+    assert points_balances(member=helper) == paid
+    assert not any(points_balances(member=member).values())
+
+
 def test_moderator_may_accept_an_answer(client, boards, member, moderator):
     question = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="问")
     answer = reply(question, UserFactory(username="helper"))
@@ -228,3 +248,18 @@ def test_badges_beside_names(client, boards, owner_a, moderator, property_staff)
     assert "翠湖天地" in page and 'data-testid="badge-owner"' in page
     assert 'data-testid="badge-moderator"' in page
     assert 'data-testid="badge-staff"' in page and "物业" in page
+
+
+def test_level_badge_shows_unless_the_member_hides_it(client, boards, member):
+    from portal.models import MemberLevel
+
+    profile = member.member_profile
+    profile.level = MemberLevel.objects.get(code="gold")
+    profile.save()
+    topic = make_topic(forum=boards[Board.Kind.COMMUNITY].forum, poster=member, subject="打球")
+
+    assert 'data-testid="badge-level"' in client.get(topic_url(topic)).content.decode()
+
+    profile.show_level_badge = False
+    profile.save()
+    assert 'data-testid="badge-level"' not in client.get(topic_url(topic)).content.decode()

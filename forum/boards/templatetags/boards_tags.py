@@ -1,7 +1,7 @@
 """Badges beside members' names and the header's unread-notifications count.
 
 ``{% member_badges user %}`` reads the user's groups (prefetch ``groups__housing_project`` and
-``groups__department`` on lists) and, when the members issue adds it, ``member_level``.
+``groups__department`` on lists, and ``member_profile__level``) and the member's level.
 """
 
 from django import template
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from forum.boards.notifications import unread_count
 from forum.boards.services import MODERATORS_GROUP
 from forum.visibility import is_moderator
+from portal.selectors import member_level_for
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ def badges_for(user) -> list[dict]:
     if user is None or not getattr(user, "pk", None):
         return []
     badges = []
-    level = getattr(user, "member_level", None)
+    level = member_level_for(user)
     if level is not None:
         badges.append({"kind": "level", "label": str(level)})
     for group in user.groups.all():

@@ -36,7 +36,7 @@ class TopicView(machina_views.TopicView):
         return (
             super()
             .get_queryset()
-            .select_related("poster__forum_profile")
+            .select_related("poster__forum_profile", "poster__member_profile__level")
             .prefetch_related(
                 "poster__groups__housing_project",
                 "poster__groups__department",

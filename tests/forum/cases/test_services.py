@@ -167,3 +167,20 @@ def test_only_the_member_rates_and_only_after_resolution(
 
     case.refresh_from_db()
     assert (case.satisfaction, case.satisfaction_comment) == (4, "处理及时")
+
+
+def test_rating_a_resolved_case_pays_points_once(case, moderator, engineering_staff, member):
+    from portal.points import points_balances
+
+    case_confirm(case=case, by=moderator, version=case.version)
+    case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=Case.Status.RESOLVED
+    )
+    before = points_balances(member=member)
+
+    case_rate(case=case, by=member, satisfaction=4)
+    once = points_balances(member=member)
+    case_rate(case=case, by=member, satisfaction=5, comment="改个评分")
+
+    assert once != before
+    assert points_balances(member=member) == once
