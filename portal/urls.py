@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from machina import urls as machina_urls
 from wagtail import urls as wagtail_urls
@@ -14,7 +15,9 @@ from portal import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("bench/bare", include("portal.bench")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Exempt so public pages carry no CSRF cookie (and stay cacheable); a forged request can
+    # only switch the reader's interface language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -27,3 +27,21 @@ def test_language_switch_shows_english_and_back(client, db):
 
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "会员手册" in client.get("/").text
+
+
+def test_public_pages_set_no_cookie_at_all_for_visitors(client, boards):
+    for url in ("/", "/forum/", "/search/?q=物业"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, (url, list(response.cookies))
+
+
+def test_language_switch_works_without_a_csrf_token(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    assert response.cookies["kehuhui_language"].value == "en"
