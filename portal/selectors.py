@@ -31,7 +31,8 @@ def member_profile_for(*, user: User) -> MemberProfile:
 
 def member_level_for(user) -> MemberLevel | None:
     """The level to show beside a member's name (badges); None for visitors, or when the member
-    chose not to show it. Cached on the user object for the request."""
+    chose not to show it. Uses the profile already loaded with the user (lists select_related
+    it), else one query; cached on the user object for the request."""
     if user is None or not getattr(user, "pk", None):
         return None
     if not hasattr(user, "_member_badge_level"):

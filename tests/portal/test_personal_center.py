@@ -147,7 +147,7 @@ def test_settings_are_saved(client, member):
 def test_badge_level_respects_the_privacy_setting(member, owner_a):
     from portal.selectors import member_level_for
 
-    assert member_level_for(owner_a).code == "silver"
+    assert member_level_for(User.objects.get(pk=owner_a.pk)).code == "silver"
     MemberProfile.objects.filter(user=member).update(show_level_badge=False)
     assert member_level_for(User.objects.get(pk=member.pk)) is None
     assert member_level_for(None) is None
