@@ -186,6 +186,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", _("New reply")
         WARNING = "warning", _("Moderator warning")
+        CASE = "case", _("Case update")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

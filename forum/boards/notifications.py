@@ -73,6 +73,16 @@ def notification_warn(*, recipient, post: Post | None, message: str) -> Notifica
     return notification
 
 
+def notification_case_update(*, recipient, topic, message: str) -> Notification:
+    """Tell a member on site that the case of their topic moved (status, department, due)."""
+    notification = Notification(
+        recipient=recipient, kind=Notification.Kind.CASE, topic=topic, message=message[:300]
+    )
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
 def unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0

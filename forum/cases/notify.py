@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from forum.boards.notifications import notification_case_update
 from forum.boards.services import MODERATORS_GROUP
 from forum.cases.models import Case
 
@@ -70,7 +71,7 @@ def _moderator_recipients() -> list[str]:
 def member_status_changed(*, case: Case) -> None:
     """Tell the member who opened the topic that their case moved."""
     poster = case.topic.poster
-    if poster is None or not poster.email:
+    if poster is None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your case “%(subject)s” is now: %(status)s") % {
@@ -84,7 +85,10 @@ def member_status_changed(*, case: Case) -> None:
             else "—",
             "url": _topic_url(case),
         }
-    _send(recipients=[poster.email], subject=subject, body=body)
+    notification_case_update(recipient=poster, topic=case.topic, message=subject)
+    profile = getattr(poster, "member_profile", None)
+    if profile is None or profile.notify_cases:
+        _send(recipients=[poster.email], subject=subject, body=body)
 
 
 def department_assigned(*, case: Case) -> None:

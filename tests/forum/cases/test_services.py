@@ -99,6 +99,23 @@ def test_every_status_change_mails_the_member(
     assert any(engineering_staff.email in m.to for m in mail.outbox)
 
 
+def test_status_changes_notify_on_site_and_mail_only_if_the_member_wants_it(
+    case, moderator, engineering_staff, member, django_capture_on_commit_callbacks
+):
+    from forum.boards.models import Notification
+
+    member.member_profile.notify_cases = False
+    member.member_profile.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case_confirm(case=case, by=moderator, version=case.version)
+
+    assert not [m for m in mail.outbox if m.to == [member.email]]
+    notice = Notification.objects.get(recipient=member, kind=Notification.Kind.CASE)
+    assert notice.topic == case.topic
+    assert "已分派" in notice.message
+
+
 def test_an_official_reply_is_a_post_in_the_topic_and_the_first_response(
     case, moderator, engineering_staff
 ):
