@@ -14,7 +14,9 @@ from portal.models import (
     RedemptionRequest,
     UnitOwnership,
     User,
+    VerifierCity,
 )
+from portal.selectors import ownership_claims_decidable
 from portal.services import housing_project_ensure, unit_ownership_verify
 
 
@@ -56,7 +58,10 @@ class UnitOwnershipAdmin(admin.ModelAdmin):
     @admin.action(description=_("Verify the selected ownership claims"), permissions=["verify"])
     def verify_selected(self, request, queryset):
         count = 0
-        for ownership in queryset.select_related("member", "project__owners_group"):
+        decidable = ownership_claims_decidable(verifier=request.user)
+        for ownership in queryset.filter(pk__in=decidable.values("pk")).select_related(
+            "member", "project__owners_group"
+        ):
             unit_ownership_verify(ownership=ownership, by=request.user)
             count += 1
         self.message_user(
@@ -170,3 +175,11 @@ class PiiAccessLogAdmin(admin.ModelAdmin):
 class MemberLevelAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "rank", "upgrade_points_threshold", "yearly_retention_points")
     list_editable = ("upgrade_points_threshold", "yearly_retention_points")
+
+
+@admin.register(VerifierCity)
+class VerifierCityAdmin(admin.ModelAdmin):
+    list_display = ("user", "city")
+    list_filter = ("city",)
+    search_fields = ("user__username", "city")
+    autocomplete_fields = ("user",)

@@ -84,6 +84,32 @@ class HousingProject(models.Model):
         return self.name
 
 
+class VerifierCity(models.Model):
+    """A city whose ownership claims a staff member verifies.
+
+    Staff holding ``portal.verify_unitownership`` with no city here verify claims in every city
+    (head office); with one or more, only claims on housing projects in those cities.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="verifier_cities",
+    )
+    city = models.CharField(_("city"), max_length=40)
+
+    class Meta:
+        verbose_name = _("verifier's city")
+        verbose_name_plural = _("verifiers' cities")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city"], name="unique_verifier_city")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.city}"
+
+
 class UnitOwnership(models.Model):
     """A member's claim to own a unit in a housing project, and its verification."""
 

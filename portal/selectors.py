@@ -7,6 +7,7 @@ from portal.models import (
     RedemptionRequest,
     UnitOwnership,
     User,
+    VerifierCity,
 )
 
 
@@ -116,9 +117,25 @@ def member_list(*, filters: dict) -> QuerySet[MemberProfile]:
     return profiles.order_by("-user__date_joined", "-pk")
 
 
-def ownership_claims_pending() -> QuerySet[UnitOwnership]:
+def verifier_cities(*, user: User) -> frozenset[str] | None:
+    """The cities whose claims ``user`` verifies; None means every city."""
+    cities = frozenset(VerifierCity.objects.filter(user=user).values_list("city", flat=True))
+    return cities or None
+
+
+def ownership_claims_decidable(*, verifier: User) -> QuerySet[UnitOwnership]:
+    """Claims this verifier may decide: all of them, or those in the verifier's cities."""
+    claims = UnitOwnership.objects.all()
+    cities = verifier_cities(user=verifier)
+    if cities is not None:
+        claims = claims.filter(project__city__in=cities)
+    return claims
+
+
+def ownership_claims_pending(*, verifier: User) -> QuerySet[UnitOwnership]:
     return (
-        UnitOwnership.objects.filter(status=UnitOwnership.Status.PENDING)
+        ownership_claims_decidable(verifier=verifier)
+        .filter(status=UnitOwnership.Status.PENDING)
         .select_related("member", "member__member_profile", "project")
         .order_by("created_at")
     )

@@ -35,6 +35,7 @@ from portal.selectors import (
     member_list,
     member_ownerships,
     member_profile_for,
+    ownership_claims_decidable,
     ownership_claims_pending,
     points_history,
     redemption_requests_pending,
@@ -219,7 +220,7 @@ def claims(request):
     return render(
         request,
         "portal/staff/claims.html",
-        {"claims": ownership_claims_pending(), "reject_form": RejectForm()},
+        {"claims": ownership_claims_pending(verifier=request.user), "reject_form": RejectForm()},
     )
 
 
@@ -227,6 +228,8 @@ def claims(request):
 @staff_permission("portal.verify_unitownership")
 def claim_decide(request, pk):
     ownership = get_object_or_404(UnitOwnership.objects.select_related("member", "project"), pk=pk)
+    if not ownership_claims_decidable(verifier=request.user).filter(pk=pk).exists():
+        raise PermissionDenied  # a claim in another city's hands
     if request.POST.get("decision") == "verify":
         unit_ownership_verify(ownership=ownership, by=request.user)
         messages.success(request, _("Ownership verified: %(claim)s") % {"claim": ownership})

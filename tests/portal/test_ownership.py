@@ -90,3 +90,35 @@ def test_a_member_may_own_units_in_several_projects(client, member, project_a, p
         client.post(f"/members/claims/{ownership.pk}/", {"decision": "verify"})
 
     assert set(member.groups.values_list("name", flat=True)) == {"业主：翠湖天地", "业主：滨江壹号"}
+
+
+def test_a_city_verifier_sees_and_decides_only_claims_in_their_city(
+    client, member, other_member, project_a, project_b, verifier
+):
+    from portal.models import VerifierCity
+
+    VerifierCity.objects.create(user=verifier, city=project_a.city)  # 上海
+    claim(client, member, project_a)
+    claim(client, other_member, project_b)  # 杭州
+    hangzhou = UnitOwnership.objects.get(member=other_member)
+
+    client.force_login(verifier)
+    page = client.get("/members/claims/").text
+    response = client.post(f"/members/claims/{hangzhou.pk}/", {"decision": "verify"})
+
+    assert project_a.name in page and project_b.name not in page
+    assert response.status_code == 403
+    hangzhou.refresh_from_db()
+    assert hangzhou.status == UnitOwnership.Status.PENDING
+
+
+def test_a_verifier_without_cities_decides_claims_everywhere(
+    client, member, other_member, project_a, project_b, verifier
+):
+    claim(client, member, project_a)
+    claim(client, other_member, project_b)
+
+    client.force_login(verifier)
+    page = client.get("/members/claims/").text
+
+    assert project_a.name in page and project_b.name in page
