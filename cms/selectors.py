@@ -79,6 +79,18 @@ def handbook_neighbours(*, chapters: list[HandbookChapterPage], chapter) -> dict
 
 
 # --- Offers and merchants -----------------------------------------------------------------
+def merchant_active_q(*, day: datetime.date, prefix: str = "") -> Q:
+    """THE rule for an active merchant: status active and the agreement not ended on ``day``.
+
+    ``prefix`` reaches a merchant through a relation (``"merchant__"`` from an offer).
+    """
+    return Q(**{f"{prefix}status": Merchant.Status.ACTIVE, f"{prefix}agreement_end__gte": day})
+
+
+def merchants_active(*, day: datetime.date) -> QuerySet:
+    return Merchant.objects.filter(merchant_active_q(day=day))
+
+
 def offers_valid_on(
     *,
     day: datetime.date,
@@ -90,10 +102,9 @@ def offers_valid_on(
         OfferPage.objects.live()
         .public()
         .filter(
+            merchant_active_q(day=day, prefix="merchant__"),
             valid_from__lte=day,
             valid_to__gte=day,
-            merchant__status=Merchant.Status.ACTIVE,
-            merchant__agreement_end__gte=day,
         )
         .select_related("merchant", "merchant__logo")
         .prefetch_related("eligible_levels")

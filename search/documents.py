@@ -4,17 +4,23 @@ Pages are indexed generically: any live Wagtail page without view restrictions, 
 `PAGE_KINDS` (or SEARCH_PAGE_KINDS in settings), whose text comes from its `search_document()`
 method if it has one, else from the `SearchField`s of its Wagtail `search_fields`. A page with
 a true `members_only` attribute is found only by members who are logged in.
+
+Merchants (the cms.Merchant snippet) are indexed while they are active, by the one rule in
+cms.selectors.merchant_active_q; an inactive merchant's document is removed.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from machina.apps.forum_conversation.models import Post
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index as wagtail_index
@@ -32,6 +38,8 @@ PAGE_KINDS = {
 PAGE_DOCUMENT_KINDS = frozenset(
     {DocumentKind.NEWS, DocumentKind.HANDBOOK, DocumentKind.OFFERS, DocumentKind.PAGE}
 )
+# Kinds without the forum's permissions: everyone finds them (members-only pages: members).
+PUBLIC_DOCUMENT_KINDS = PAGE_DOCUMENT_KINDS | {DocumentKind.MERCHANT}
 
 
 def page_kinds() -> dict[str, str]:
@@ -183,3 +191,86 @@ def page_documents_after(last_id: int, batch: int) -> list[tuple[int, IndexDocum
     restricted = _restricted_page_paths()
     pages = Page.objects.filter(indexed_pages_q(), pk__gt=last_id).order_by("pk")[:batch]
     return [(p.pk, page_document(p, restricted)) for p in pages.specific()]
+
+
+# --- merchants --------------------------------------------------------------------------------
+def _offers_url() -> str:
+    from cms.models import OfferIndexPage
+
+    index = OfferIndexPage.objects.live().public().first()
+    return (index.get_url() if index is not None else "") or "/offers/"
+
+
+def merchant_document(merchant, *, offers_url: str) -> IndexDocument:
+    """A merchant's document: found by its name, category (in both languages), city, address.
+
+    Its result links to the offers listing narrowed to the merchant's city and category (the
+    listing has no filter by merchant).
+    """
+    from cms.models import MerchantCategory
+
+    category = (
+        MerchantCategory(merchant.category)
+        if merchant.category in MerchantCategory.values
+        else None
+    )
+    labels = []
+    if category is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            labels.append(str(category.label))
+        with translation.override("en"):
+            labels.append(str(category.label))
+    body = " ".join(
+        part
+        for part in (*dict.fromkeys(labels), merchant.city, merchant.address, merchant.phone)
+        if part
+    )
+    start = merchant.agreement_start
+    created = (
+        timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)) if start else None
+    )
+    query = urlencode({"city": merchant.city, "category": merchant.category})
+    return IndexDocument(
+        kind=DocumentKind.MERCHANT,
+        object_id=merchant.pk,
+        title=merchant.name,
+        body=body,
+        url=f"{offers_url}?{query}",
+        created=created,
+    )
+
+
+def _active_merchants():
+    from cms.selectors import merchants_active
+
+    return merchants_active(day=timezone.localdate())
+
+
+def merchant_documents(merchant_ids: Iterable[int]) -> tuple[list[IndexDocument], list[int]]:
+    """Documents for the active merchants among these, and the ids of the others (to delete)."""
+    ids = set(merchant_ids)
+    offers_url = _offers_url()
+    documents = [
+        merchant_document(m, offers_url=offers_url) for m in _active_merchants().filter(pk__in=ids)
+    ]
+    return documents, sorted(ids - {d.object_id for d in documents})
+
+
+def merchants_total_after(last_id: int) -> int:
+    from cms.models import Merchant
+
+    return Merchant.objects.filter(pk__gt=last_id).count()
+
+
+def merchant_documents_after(last_id: int, batch: int) -> list[tuple[int, IndexDocument | None]]:
+    from cms.models import Merchant
+
+    offers_url = _offers_url()
+    merchants = list(Merchant.objects.filter(pk__gt=last_id).order_by("pk")[:batch])
+    active = set(
+        _active_merchants().filter(pk__in=[m.pk for m in merchants]).values_list("pk", flat=True)
+    )
+    return [
+        (m.pk, merchant_document(m, offers_url=offers_url) if m.pk in active else None)
+        for m in merchants
+    ]

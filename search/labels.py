@@ -13,6 +13,7 @@ KIND_PARAMS = {
     DocumentKind.HANDBOOK: "handbook",
     DocumentKind.OFFERS: "offers",
     DocumentKind.PAGE: "pages",
+    DocumentKind.MERCHANT: "merchants",
 }
 
 

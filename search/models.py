@@ -9,10 +9,11 @@ class DocumentKind(models.TextChoices):
     HANDBOOK = "handbook", _("Member handbook")
     OFFERS = "offers", _("Offers")
     PAGE = "page", _("Pages")
+    MERCHANT = "merchant", _("Merchants")
 
 
 class SearchDocument(models.Model):
-    """One searchable document of the database backend: a post or a page, with what the
+    """One searchable document of the database backend: a post, a page or a merchant, with what the
     permission filter and the facets need, so both happen inside the query."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
@@ -63,7 +64,7 @@ class IndexQueue(models.Model):
         INDEX = "index", _("index")
         DELETE = "delete", _("delete")
 
-    object_kind = models.CharField(_("object kind"), max_length=20)  # post, topic, page
+    object_kind = models.CharField(_("object kind"), max_length=20)  # post, topic, page, merchant
     object_id = models.PositiveIntegerField(_("object id"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -1,8 +1,9 @@
 """Keeping the index in step with the database: a durable queue drained by a background task.
 
-Every change to a post, topic or page writes an IndexQueue row in the same transaction as the
-change; after the commit a task drains the queue into the backend in bulk. When the engine is
-down the rows stay, with the error and a later retry time, and posting is not disturbed.
+Every change to a post, topic, page or merchant writes an IndexQueue row in the same
+transaction as the change; after the commit a task drains the queue into the backend in bulk.
+When the engine is down the rows stay, with the error and a later retry time, and posting is
+not disturbed.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from machina.apps.forum_conversation.models import Post
 
 from search.backends import get_backend
 from search.backends.base import SearchBackend
-from search.documents import PAGE_DOCUMENT_KINDS, page_documents, post_documents
+from search.documents import (
+    PAGE_DOCUMENT_KINDS,
+    merchant_documents,
+    page_documents,
+    post_documents,
+)
 from search.models import DocumentKind, IndexQueue
 
 logger = logging.getLogger(__name__)
 
-OBJECT_KINDS = ("post", "topic", "page")
+OBJECT_KINDS = ("post", "topic", "page", "merchant")
 BATCH = 500
 MAX_BACKOFF = datetime.timedelta(hours=1)
 
@@ -58,6 +64,7 @@ def _apply(entries: list[IndexQueue], backend: SearchBackend) -> int:
     post_ids = {e.object_id for e in entries if e.object_kind == "post"}
     topic_ids = {e.object_id for e in entries if e.object_kind == "topic"}
     page_ids = {e.object_id for e in entries if e.object_kind == "page"}
+    merchant_ids = {e.object_id for e in entries if e.object_kind == "merchant"}
     if topic_ids:
         post_ids |= set(Post.objects.filter(topic_id__in=topic_ids).values_list("pk", flat=True))
     written = 0
@@ -74,6 +81,11 @@ def _apply(entries: list[IndexQueue], backend: SearchBackend) -> int:
         written += backend.index(documents)
         if gone:
             backend.delete((kind, pk) for pk in gone for kind in PAGE_DOCUMENT_KINDS)
+    if merchant_ids:
+        documents, gone = merchant_documents(merchant_ids)
+        written += backend.index(documents)
+        if gone:
+            backend.delete((DocumentKind.MERCHANT, pk) for pk in gone)
     return written
 
 
@@ -101,24 +113,32 @@ def queue_process(*, limit: int = 5000, ignore_backoff: bool = False) -> dict[st
     return {"processed": len(entries), "indexed": written, "failed": 0}
 
 
-SOURCES = ("post", "page")
+SOURCES = ("post", "page", "merchant")
 
 
 def _source_total(source: str, after: int) -> int:
     from wagtail.models import Page
 
-    from search.documents import indexed_pages_q
+    from search.documents import indexed_pages_q, merchants_total_after
 
     if source == "post":
         return Post.objects.filter(pk__gt=after).count()
+    if source == "merchant":
+        return merchants_total_after(after)
     return Page.objects.filter(indexed_pages_q(), pk__gt=after).count()
 
 
 def _source_batch(source: str, after: int, size: int):
-    from search.documents import page_documents_after, post_documents_after
+    from search.documents import (
+        merchant_documents_after,
+        page_documents_after,
+        post_documents_after,
+    )
 
     if source == "post":
         return post_documents_after(after, size)
+    if source == "merchant":
+        return merchant_documents_after(after, size)
     return page_documents_after(after, size)
 
 
@@ -144,7 +164,7 @@ def index_rebuild(
         checkpoint.save()
     else:
         backend.rebuild_begin(resume_target=checkpoint.target)
-    summary = {"post": 0, "page": 0, "skipped": 0, "resumed": int(resumed)}
+    summary = {"post": 0, "page": 0, "merchant": 0, "skipped": 0, "resumed": int(resumed)}
     for source in SOURCES[SOURCES.index(checkpoint.source) :]:
         if source != checkpoint.source:
             checkpoint.source, checkpoint.last_id = source, 0

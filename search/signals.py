@@ -5,6 +5,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.models import Merchant
 from forum.boards.models import TopicVisibility
 from forum.cases.models import Case
 from search.services import index_enqueue
@@ -48,6 +49,15 @@ def _page_deleted(sender, instance, **kwargs):
         index_enqueue(object_kind="page", object_ids=[instance.pk], action="delete")
 
 
+def _merchant_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_enqueue(object_kind="merchant", object_ids=[instance.pk])
+
+
+def _merchant_deleted(sender, instance, **kwargs):
+    index_enqueue(object_kind="merchant", object_ids=[instance.pk], action="delete")
+
+
 def _restriction_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -69,6 +79,8 @@ def connect() -> None:
     page_unpublished.connect(_page_changed, dispatch_uid="search_page_unpublished")
     post_page_move.connect(_page_changed, dispatch_uid="search_page_moved")
     post_delete.connect(_page_deleted, dispatch_uid="search_page_deleted")
+    post_save.connect(_merchant_saved, sender=Merchant, dispatch_uid="search_merchant_saved")
+    post_delete.connect(_merchant_deleted, sender=Merchant, dispatch_uid="search_merchant_deleted")
     for signal in (post_save, post_delete):
         signal.connect(
             _restriction_changed, sender=PageViewRestriction, dispatch_uid=f"search_pvr_{signal}"

@@ -28,6 +28,7 @@ TYPES = {
     "handbook": (DocumentKind.HANDBOOK,),
     "offers": (DocumentKind.OFFERS,),
     "pages": (DocumentKind.PAGE,),
+    "merchants": (DocumentKind.MERCHANT,),
 }
 SORT_LABELS = {
     SORT_RELEVANCE: _("Best match"),

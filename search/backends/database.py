@@ -26,7 +26,7 @@ from search.backends.base import (
     SearchQuery,
     SearchResults,
 )
-from search.documents import PAGE_DOCUMENT_KINDS
+from search.documents import PUBLIC_DOCUMENT_KINDS
 from search.models import DocumentKind, SearchDocument
 from search.segment import segment_for_index
 
@@ -54,7 +54,7 @@ DOCUMENT_FIELDS = [
 
 def audience_q(audience: Audience) -> Q:
     """What the reader may see, as a condition on SearchDocument (mirrors forum.visibility)."""
-    pages = Q(kind__in=PAGE_DOCUMENT_KINDS)
+    pages = Q(kind__in=sorted(PUBLIC_DOCUMENT_KINDS))
     if not audience.is_authenticated:
         pages &= Q(members_only=False)
     posts = Q(kind=DocumentKind.POST, forum_id__in=sorted(audience.readable_forum_ids))

@@ -1,4 +1,4 @@
-"""The Elasticsearch backend, built on elasticsearch.dsl Documents for posts and for pages.
+"""The Elasticsearch backend, built on elasticsearch.dsl Documents for posts, pages, merchants.
 
 Each kind lives in a versioned index (`<prefix>-posts-<version>`) behind an alias
 (`<prefix>-posts`); a rebuild fills new versions and swaps both aliases in one atomic call, so
@@ -30,7 +30,7 @@ from search.backends.base import (
     SearchQuery,
     SearchResults,
 )
-from search.documents import PAGE_DOCUMENT_KINDS
+from search.documents import PUBLIC_DOCUMENT_KINDS
 from search.models import DocumentKind
 
 FACET_SIZE = 50
@@ -65,11 +65,16 @@ def document_classes(analyzer: str) -> dict[str, type[Document]]:
 
         members_only = Boolean()
 
-    return {"posts": PostDocument, "pages": PageDocument}
+    class MerchantDocument(SearchableDocument):
+        """An active alliance merchant (its own index: merchant ids are not page ids)."""
+
+        members_only = Boolean()
+
+    return {"posts": PostDocument, "pages": PageDocument, "merchants": MerchantDocument}
 
 
 def audience_query(audience: Audience):
-    pages = [EQ("terms", kind=sorted(PAGE_DOCUMENT_KINDS))]
+    pages = [EQ("terms", kind=sorted(PUBLIC_DOCUMENT_KINDS))]
     if not audience.is_authenticated:
         pages.append(EQ("term", members_only=False))
     posts = [
@@ -119,7 +124,9 @@ class ElasticsearchBackend(SearchBackend):
         return f"{self.prefix}-{group}"
 
     def _group(self, kind: str) -> str:
-        return "posts" if kind == DocumentKind.POST else "pages"
+        if kind == DocumentKind.POST:
+            return "posts"
+        return "merchants" if kind == DocumentKind.MERCHANT else "pages"
 
     # --- indices ----------------------------------------------------------------------------
     def _create(self, group: str, version: str) -> str:

@@ -217,3 +217,85 @@ def test_rebuild_resumes_after_an_interruption(index_now, help_board, member):
     assert summary["resumed"] == 1
     assert summary["post"] == 2
     assert search_as(member, "物业").total == 4
+
+
+# --- merchants --------------------------------------------------------------------------------
+def _merchant(name, **options):
+    from tests.cms.conftest import make_merchant
+
+    return make_merchant(name=name, **options)
+
+
+def test_active_merchants_are_found_by_name_and_category(index_now, member):
+    from cms.models import MerchantCategory
+
+    cafe = _merchant("街角咖啡馆", category=MerchantCategory.DINING, city="杭州")
+    _merchant("瑜伽馆", category=MerchantCategory.HEALTH)
+    index_now()
+
+    by_name = search_as(None, "咖啡")
+    by_category = search_as(member, "餐饮")
+
+    assert titles(by_name) == titles(by_category) == {"街角咖啡馆"}
+    hit = by_name.hits[0]
+    assert hit.kind == "merchant" and hit.object_id == cafe.pk
+    assert hit.url.startswith("/offers/?") and "city=%E6%9D%AD%E5%B7%9E" in hit.url
+    assert "category=dining" in hit.url
+
+
+def test_inactive_merchants_are_not_found(index_now, member):
+    from cms.models import Merchant
+
+    _merchant("咖啡一号", status=Merchant.Status.SUSPENDED)
+    _merchant("咖啡二号", start=-400, end=-1)
+    open_cafe = _merchant("咖啡三号")
+    index_now()
+    assert titles(search_as(member, "咖啡")) == {"咖啡三号"}
+
+    open_cafe.status = Merchant.Status.ENDED
+    open_cafe.full_clean()
+    open_cafe.save()
+    index_now()
+    assert titles(search_as(member, "咖啡")) == set()
+
+
+def test_deleted_merchant_is_removed(index_now, member):
+    cafe = _merchant("咖啡四号")
+    index_now()
+    assert titles(search_as(member, "咖啡")) == {"咖啡四号"}
+
+    cafe.delete()
+    index_now()
+    assert search_as(member, "咖啡").total == 0
+
+
+def test_merchants_type_filter_and_facet(index_now, help_board, member):
+    make_topic(forum=help_board, poster=member, subject="附近有什么咖啡", content="求推荐")
+    _merchant("咖啡五号")
+    _merchant("咖啡六号")
+    index_now()
+
+    everything = search_as(member, "咖啡")
+    merchants = search_as(member, "咖啡", kinds=("merchant",))
+
+    assert everything.facets["kind"] == {"post": 1, "merchant": 2}
+    assert titles(merchants) == {"咖啡五号", "咖啡六号"}
+    assert merchants.total == 2
+    assert merchants.facets["kind"] == {"post": 1, "merchant": 2}
+
+
+def test_rebuild_includes_active_merchants_only(index_now, help_board, member):
+    from cms.models import Merchant
+    from search.models import IndexQueue
+
+    _merchant("咖啡七号")
+    _merchant("咖啡八号", status=Merchant.Status.SUSPENDED)
+    make_topic(forum=help_board, poster=member, subject="咖啡豆", content="x")
+    IndexQueue.objects.all().delete()
+
+    summary = index_rebuild()
+    index_now()
+
+    assert summary["merchant"] == 1
+    assert summary["skipped"] >= 1
+    assert titles(search_as(member, "咖啡")) == {"咖啡七号", "咖啡豆"}

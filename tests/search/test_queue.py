@@ -50,6 +50,9 @@ def test_post_is_saved_while_the_engine_is_down_and_indexed_on_retry(
 def test_search_reindex_prints_a_summary_and_finds_everything(
     backend_name, boards, member, django_capture_on_commit_callbacks
 ):
+    from tests.cms.conftest import make_merchant
+
+    make_merchant(name="物业咖啡")
     for subject in ("物业一", "物业二", "物业三"):
         make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject=subject)
     IndexQueue.objects.all().delete()
@@ -61,5 +64,5 @@ def test_search_reindex_prints_a_summary_and_finds_everything(
     from cms.models import HomePage
 
     pages = HomePage.objects.live().count()
-    assert f"Indexed 3 posts and {pages} pages" in out.getvalue()
-    assert search_as(member, "物业").total == 3
+    assert f"Indexed 3 posts, {pages} pages and 1 merchants" in out.getvalue()
+    assert search_as(member, "物业").total == 4

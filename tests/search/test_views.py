@@ -126,3 +126,20 @@ def test_search_engine_down_gives_a_friendly_page(client, settings, boards):
 
     assert response.status_code == 503
     assert "暂时无法搜索" in text_of(response)
+
+
+def test_merchants_type_on_the_search_page(client, boards, member, drain):
+    from tests.cms.conftest import make_merchant
+
+    make_merchant(name="街角咖啡馆", city="杭州")
+    make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="咖啡机漏水")
+    drain()
+
+    everything = client.get("/search/", {"q": "咖啡"})
+    merchants = client.get("/search/", {"q": "咖啡", "type": "merchants"})
+
+    assert "联盟商家" in text_of(everything)  # the type choice and its facet
+    assert "type=merchants" in everything.content.decode()
+    assert "街角咖啡馆" in text_of(merchants)
+    assert "咖啡机漏水" not in text_of(merchants)
+    assert 'href="/offers/?city=' in merchants.content.decode()

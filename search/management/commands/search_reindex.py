@@ -25,7 +25,8 @@ class Command(BaseCommand):
         resumed = " (resumed)" if summary["resumed"] else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {summary['post']} posts and {summary['page']} pages"
-                f"{resumed}; skipped {summary['skipped']} (unpublished or restricted)."
+                f"Indexed {summary['post']} posts, {summary['page']} pages and "
+                f"{summary['merchant']} merchants{resumed}; skipped {summary['skipped']} "
+                "(unpublished, restricted or inactive)."
             )
         )
