@@ -1,7 +1,7 @@
 import pytest
 from machina.apps.forum_conversation.models import Post, Topic
 
-from forum.boards.services import board_skeleton_ensure
+from forum.boards.services import board_skeleton_ensure, moderators_group_ensure
 from portal.services import housing_project_ensure, unit_ownership_verify
 from tests.factories import UnitOwnershipFactory, UserFactory
 
@@ -28,6 +28,22 @@ def project_a(boards):
 @pytest.fixture
 def project_b(boards):
     return housing_project_ensure(name="滨江壹号", slug="binjiang", city="杭州")
+
+
+def staff_of(code, username=None):
+    """A member of a department's staff group (cases.Department, seeded by migration)."""
+    from forum.cases.models import Department
+
+    user = UserFactory(username=username or f"staff_{code}")
+    user.groups.add(Department.objects.get(code=code).staff_group)
+    return user
+
+
+@pytest.fixture
+def moderator(boards):
+    user = UserFactory(username="moderator", display_name="客服小陈")
+    user.groups.add(moderators_group_ensure())
+    return user
 
 
 @pytest.fixture

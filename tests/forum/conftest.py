@@ -3,9 +3,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from forum.boards.models import Board, TopicVisibility
-from forum.boards.services import MODERATORS_GROUP, TRUSTED_MEMBERS_GROUP
+from forum.boards.services import TRUSTED_MEMBERS_GROUP
 from forum.cases.models import Case, Department
-from tests.conftest import make_owner, make_topic
+from tests.conftest import make_owner, make_topic, staff_of
 from tests.factories import UserFactory
 
 
@@ -27,19 +27,6 @@ def forum_url(forum):
 
 def trust(user):
     user.groups.add(Group.objects.get_or_create(name=TRUSTED_MEMBERS_GROUP)[0])
-    return user
-
-
-def staff_of(code, username=None):
-    user = UserFactory(username=username or f"staff_{code}")
-    user.groups.add(Department.objects.get(code=code).staff_group)
-    return user
-
-
-@pytest.fixture
-def moderator(boards):
-    user = UserFactory(username="moderator", display_name="客服小陈")
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     return user
 
 

@@ -6,7 +6,7 @@ from forum.boards.models import Board, TopicVisibility
 from forum.boards.services import MODERATORS_GROUP
 from forum.cases.models import Case, Department
 from forum.visibility import can_see_topic, visible_topics
-from tests.conftest import make_topic
+from tests.conftest import make_topic, staff_of
 from tests.factories import UserFactory
 
 
@@ -18,12 +18,6 @@ def private_complaint(boards, member):
     TopicVisibility.objects.create(topic=topic, staff_only=True)
     Case.objects.create(topic=topic, department=Department.objects.get(code="property"))
     return topic
-
-
-def staff_of(code):
-    user = UserFactory(username=f"staff_{code}")
-    user.groups.add(Department.objects.get(code=code).staff_group)
-    return user
 
 
 def sees(user, topic):

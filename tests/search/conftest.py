@@ -2,19 +2,17 @@ import itertools
 import socket
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from elastic_transport import Urllib3HttpNode
 from machina.apps.forum_permission.handler import PermissionHandler
 
 from forum.boards.models import Board, TopicVisibility
-from forum.boards.services import MODERATORS_GROUP
 from forum.cases.models import Case, Department
 from search.backends import get_backend
 from search.backends.base import SearchQuery
 from search.selectors import site_search
 from search.services import queue_process
 from tests.conftest import make_topic
-from tests.factories import UserFactory
 
 BACKENDS = ["database", "elasticsearch"]
 _prefixes = itertools.count()
@@ -71,19 +69,6 @@ def index_now(backend_name):
             pass
 
     return drain
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="moderator")
-    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
-    return user
-
-
-def staff_of(code):
-    user = UserFactory(username=f"staff_{code}")
-    user.groups.add(Department.objects.get(code=code).staff_group)
-    return user
 
 
 @pytest.fixture

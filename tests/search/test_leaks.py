@@ -6,7 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from forum.cases.models import Department
 from search.backends import get_backend
 from search.backends.base import Audience, IndexDocument, SearchQuery
-from tests.search.conftest import search_as, staff_of
+from tests.conftest import staff_of
+from tests.search.conftest import search_as
 
 PUBLIC = "车库漏水怎么办"
 OWNERS_A = "翠湖一期漏水汇总"

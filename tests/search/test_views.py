@@ -3,8 +3,7 @@ from django.utils.html import strip_tags
 
 from forum.boards.models import Board
 from forum.cases.models import Department
-from tests.conftest import make_topic
-from tests.search.conftest import staff_of
+from tests.conftest import make_topic, staff_of
 
 
 @pytest.fixture

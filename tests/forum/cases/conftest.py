@@ -2,11 +2,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from forum.boards.models import Board
-from forum.boards.services import moderators_group_ensure
 from forum.cases.models import Department, RoutingModel
 from forum.cases.routing import train
-from tests.conftest import make_topic
-from tests.factories import UserFactory
+from tests.conftest import make_topic, staff_of
 
 _TRAINED: dict = {}
 
@@ -16,27 +14,14 @@ def departments(db):
     return {d.code: d for d in Department.objects.all()}
 
 
-def make_staff(*, username: str, department: Department):
-    user = UserFactory(username=username)
-    user.groups.add(department.staff_group)
-    return user
-
-
 @pytest.fixture
 def engineering_staff(departments):
-    return make_staff(username="engineering", department=departments["engineering"])
+    return staff_of("engineering", "engineering")
 
 
 @pytest.fixture
 def design_staff(departments):
-    return make_staff(username="design", department=departments["design"])
-
-
-@pytest.fixture
-def moderator(boards):
-    user = UserFactory(username="moderator")
-    user.groups.add(moderators_group_ensure())
-    return user
+    return staff_of("design", "design")
 
 
 @pytest.fixture
@@ -64,4 +49,4 @@ def file_complaint(*, forum, poster, subject, content, capture):
     return topic
 
 
-__all__ = ["Group", "file_complaint", "make_staff"]
+__all__ = ["Group", "file_complaint"]
