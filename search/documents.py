@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
-from django.utils.http import urlencode
+from django.utils.http import RFC3986_SUBDELIMS, urlencode
 from machina.apps.forum_conversation.models import Post
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index as wagtail_index
@@ -61,61 +62,93 @@ def indexed_page_models() -> list[type[Page]]:
 
 
 # --- posts ------------------------------------------------------------------------------------
-def _posts_with_relations():
-    return Post.objects.select_related(
-        "topic",
-        "topic__forum",
-        "topic__forum__board",
-        "topic__visibility",
-        "topic__case",
-    )
+# One query of plain values per batch (no model instances) and the topic URL from a template made
+# by one reverse(): building documents must not cost more than cutting their words (issue #8).
+POST_VALUES = (
+    "pk",
+    "subject",
+    "content",
+    "created",
+    "poster_id",
+    "approved",
+    "topic_id",
+    "topic__subject",
+    "topic__slug",
+    "topic__poster_id",
+    "topic__approved",
+    "topic__forum_id",
+    "topic__forum__slug",
+    "topic__forum__board__project_id",
+    "topic__visibility__staff_only",
+    "topic__case__department_id",
+    "topic__case__status",
+)
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
+_TEMPLATE_KWARGS = {"forum_slug": "FSLUG", "forum_pk": 987654321, "slug": "TSLUG", "pk": 123456789}
 
 
-def post_document(post: Post) -> IndexDocument:
-    topic = post.topic
-    board = getattr(topic.forum, "board", None)
-    visibility = getattr(topic, "visibility", None)
-    case = getattr(topic, "case", None)
-    try:
-        url = reverse(
-            "forum_conversation:topic",
-            kwargs={
-                "forum_slug": topic.forum.slug,
-                "forum_pk": topic.forum_id,
-                "slug": topic.slug,
-                "pk": topic.pk,
-            },
+class TopicUrls:
+    """Topic URLs as reverse() makes them, from a template reversed once with stand-in values."""
+
+    def __init__(self):
+        try:
+            template = reverse("forum_conversation:topic", kwargs=_TEMPLATE_KWARGS)
+        except NoReverseMatch:
+            template = ""
+        for name, value in _TEMPLATE_KWARGS.items():
+            template = template.replace(str(value), "{" + name + "}")
+        self.template = template
+
+    def __call__(self, *, forum_slug: str, forum_pk: int, slug: str, pk: int) -> str:
+        if not self.template:
+            return ""
+        return self.template.format(
+            forum_slug=quote(forum_slug, safe=_URL_SAFE),
+            forum_pk=forum_pk,
+            slug=quote(slug, safe=_URL_SAFE),
+            pk=pk,
         )
-        url = f"{url}?post={post.pk}#{post.pk}"
-    except NoReverseMatch:
-        url = ""
+
+
+def _post_document(row: dict, topic_url: TopicUrls) -> IndexDocument:
+    content = row["content"]
+    url = topic_url(
+        forum_slug=row["topic__forum__slug"],
+        forum_pk=row["topic__forum_id"],
+        slug=row["topic__slug"],
+        pk=row["topic_id"],
+    )
+    status = row["topic__case__status"]
     return IndexDocument(
         kind=DocumentKind.POST,
-        object_id=post.pk,
-        title=post.subject or topic.subject,
-        body=str(getattr(post.content, "raw", post.content) or ""),
-        url=url,
-        created=post.created,
-        forum_id=topic.forum_id,
-        topic_id=topic.pk,
-        project_id=board.project_id if board else None,
-        department_id=case.department_id if case else None,
-        status=str(getattr(case, "status", "") or "") if case else "",
-        author_id=post.poster_id,
-        topic_author_id=topic.poster_id,
-        approved=post.approved,
-        topic_approved=topic.approved,
-        staff_only=bool(visibility and visibility.staff_only),
+        object_id=row["pk"],
+        title=row["subject"] or row["topic__subject"],
+        body=str(getattr(content, "raw", content) or ""),
+        url=f"{url}?post={row['pk']}#{row['pk']}" if url else "",
+        created=row["created"],
+        forum_id=row["topic__forum_id"],
+        topic_id=row["topic_id"],
+        project_id=row["topic__forum__board__project_id"],
+        department_id=row["topic__case__department_id"],
+        status=str(status or ""),
+        author_id=row["poster_id"],
+        topic_author_id=row["topic__poster_id"],
+        approved=row["approved"],
+        topic_approved=row["topic__approved"],
+        staff_only=bool(row["topic__visibility__staff_only"]),
     )
 
 
 def post_documents(post_ids: Iterable[int]) -> list[IndexDocument]:
-    return [post_document(p) for p in _posts_with_relations().filter(pk__in=list(post_ids))]
+    topic_url = TopicUrls()
+    rows = Post.objects.filter(pk__in=list(post_ids)).order_by("pk").values(*POST_VALUES)
+    return [_post_document(row, topic_url) for row in rows]
 
 
 def post_documents_after(last_id: int, batch: int) -> list[tuple[int, IndexDocument]]:
-    posts = _posts_with_relations().filter(pk__gt=last_id).order_by("pk")[:batch]
-    return [(p.pk, post_document(p)) for p in posts]
+    topic_url = TopicUrls()
+    rows = Post.objects.filter(pk__gt=last_id).order_by("pk").values(*POST_VALUES)[:batch]
+    return [(row["pk"], _post_document(row, topic_url)) for row in rows]
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime
 import logging
+import queue
+import threading
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from machina.apps.forum_conversation.models import Post
 
@@ -142,6 +144,58 @@ def _source_batch(source: str, after: int, size: int):
     return page_documents_after(after, size)
 
 
+class _BatchWriter:
+    """Writes a rebuild's prepared batches and then advances its checkpoint.
+
+    In a thread of its own (with its own database connection) when the rebuild is not inside a
+    transaction and the database is not SQLite: the writes wait on the engine, which works on
+    the other core meanwhile, while the caller reads and segments the next batch. Inline
+    otherwise. A batch is acknowledged (checkpoint saved) only after it is written.
+    """
+
+    def __init__(self, backend: SearchBackend, checkpoint, *, threaded: bool):
+        self.backend = backend
+        self.checkpoint = checkpoint
+        self.error: BaseException | None = None
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._run, daemon=True) if threaded else None
+        if self.thread is not None:
+            self.thread.start()
+
+    def put(self, source: str, last_id: int, prepared, count: int) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.thread is None:
+            self._write(source, last_id, prepared, count)
+        else:
+            self.queue.put((source, last_id, prepared, count))
+
+    def _write(self, source: str, last_id: int, prepared, count: int) -> None:
+        self.backend.rebuild_index(self.checkpoint.target, prepared)
+        self.checkpoint.source, self.checkpoint.last_id = source, last_id
+        self.checkpoint.done += count
+        self.checkpoint.save(update_fields=["source", "last_id", "done"])
+
+    def _run(self) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._write(*item)
+                    except BaseException as error:  # noqa: BLE001 - re-raised by the caller
+                        self.error = error
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        """Wait for every batch handed over to be written; raise what the writer raised."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def index_rebuild(
     *, backend: SearchBackend | None = None, resume: bool = True, batch: int = BATCH, progress=None
 ) -> dict[str, int]:
@@ -165,25 +219,29 @@ def index_rebuild(
     else:
         backend.rebuild_begin(resume_target=checkpoint.target)
     summary = {"post": 0, "page": 0, "merchant": 0, "skipped": 0, "resumed": int(resumed)}
-    for source in SOURCES[SOURCES.index(checkpoint.source) :]:
-        if source != checkpoint.source:
-            checkpoint.source, checkpoint.last_id = source, 0
-        if progress is not None:
-            progress.reset(total=_source_total(source, checkpoint.last_id))
-            progress.set_description(source)
-        while True:
-            rows = _source_batch(source, checkpoint.last_id, batch)
-            if not rows:
-                break
-            documents = [document for _pk, document in rows if document is not None]
-            backend.rebuild_index(checkpoint.target, documents)
-            summary[source] += len(documents)
-            summary["skipped"] += len(rows) - len(documents)
-            checkpoint.last_id = rows[-1][0]
-            checkpoint.done += len(documents)
-            checkpoint.save(update_fields=["source", "last_id", "done"])
+    threaded = connection.vendor != "sqlite" and not connection.in_atomic_block
+    writer = _BatchWriter(backend, checkpoint, threaded=threaded)
+    try:
+        after = checkpoint.last_id
+        for source in SOURCES[SOURCES.index(checkpoint.source) :]:
+            if source != checkpoint.source:
+                after = 0
             if progress is not None:
-                progress.update(len(rows))
+                progress.reset(total=_source_total(source, after))
+                progress.set_description(source)
+            while True:
+                rows = _source_batch(source, after, batch)
+                if not rows:
+                    break
+                documents = [document for _pk, document in rows if document is not None]
+                after = rows[-1][0]
+                writer.put(source, after, backend.rebuild_prepare(documents), len(documents))
+                summary[source] += len(documents)
+                summary["skipped"] += len(rows) - len(documents)
+                if progress is not None:
+                    progress.update(len(rows))
+    finally:
+        writer.close()
     backend.rebuild_finish(checkpoint.target)
     # Whatever changed while the rebuild read the database goes through the queue again.
     changed = Post.objects.filter(updated__gte=checkpoint.started_at).values_list("pk", flat=True)

@@ -316,3 +316,5 @@ POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
 # "ik_max_word" need their plugins. Refresh after each write only where tests need it.
 SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="cjk")
 SEARCH_ES_REFRESH = env.bool("SEARCH_ES_REFRESH", default=False)
+# Database backend: a search ranks at most this many of the newest matches (README, Search).
+SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=500)

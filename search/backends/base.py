@@ -123,6 +123,9 @@ class SearchResults:
     total: int
     facets: dict[str, dict] = field(default_factory=dict)
     query: ParsedQuery = field(default_factory=ParsedQuery)
+    # True when the backend stopped counting: `total` (and the facets) cover the newest
+    # `total` matches and more exist (the database backend's candidate limit).
+    capped: bool = False
 
 
 class BackendUnavailable(Exception):
@@ -149,7 +152,13 @@ class SearchBackend:
     def rebuild_begin(self, *, resume_target: str = "") -> str:
         raise NotImplementedError
 
-    def rebuild_index(self, target: str, documents: list[IndexDocument]) -> int:
+    def rebuild_prepare(self, documents: list[IndexDocument]):
+        """The CPU-bound part of writing a batch (word segmentation …); its result goes to
+        rebuild_index, possibly in another thread."""
+        return documents
+
+    def rebuild_index(self, target: str, documents) -> int:
+        """Write a batch (as rebuild_prepare returned it) into the new generation."""
         raise NotImplementedError
 
     def rebuild_finish(self, target: str) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import BooleanField, Count, FloatField, Q
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -31,6 +32,21 @@ from search.models import DocumentKind, SearchDocument
 from search.segment import segment_for_index
 
 TABLE = SearchDocument._meta.db_table
+# Positions in a candidate row: id, created, the facet fields, score.
+ID, CREATED = 0, 1
+FACET_POSITION = {name: 2 + n for n, name in enumerate(FACETS)}
+SCORE = 2 + len(FACETS)
+# How long the planner's choice may take before the search runs again without index scans
+# (see _with_fallback).
+PLAN_BUDGET_MS = 250
+# Columns written by the backend, in COPY order (search_vector is generated from `terms`).
+COLUMNS = ["kind", "object_id", *(SearchDocument._meta.get_field(f).column for f in [
+    "title", "body", "terms", "url", "created", "forum_id", "topic_id", "project_id",
+    "department_id", "status", "author_id", "topic_author_id", "approved", "topic_approved",
+    "staff_only", "members_only", "indexed_at",
+])]  # fmt: skip
+BATCH_TABLE = "search_document_batch"  # temporary, per connection
+REBUILD_KEYS = "search_rebuild_keys"  # unlogged, lives while a rebuild runs (and resumes)
 DOCUMENT_FIELDS = [
     "title",
     "body",
@@ -87,40 +103,52 @@ class DatabaseBackend(SearchBackend):
     def vendor(self) -> str:
         return connection.vendor
 
+    @property
+    def candidates(self) -> int:
+        return max(1, int(getattr(settings, "SEARCH_CANDIDATES", 500)))
+
     # --- writing ----------------------------------------------------------------------------
+    def _row(self, document: IndexDocument, now) -> dict:
+        return {
+            "kind": document.kind,
+            "object_id": document.object_id,
+            "title": document.title[:255],
+            "body": document.body,
+            "terms": terms_text(document),
+            "url": document.url[:500],
+            "created": document.created or now,
+            "forum_id": document.forum_id,
+            "topic_id": document.topic_id,
+            "project_id": document.project_id,
+            "department_id": document.department_id,
+            "status": document.status,
+            "author_id": document.author_id,
+            "topic_author_id": document.topic_author_id,
+            "approved": document.approved,
+            "topic_approved": document.topic_approved,
+            "staff_only": document.staff_only,
+            "members_only": document.members_only,
+            "indexed_at": now,
+        }
+
     def index(self, documents: Iterable[IndexDocument]) -> int:
         now = timezone.now()
-        rows = {}
-        for document in documents:
-            rows[document.key] = SearchDocument(
-                kind=document.kind,
-                object_id=document.object_id,
-                title=document.title[:255],
-                body=document.body,
-                terms=terms_text(document),
-                url=document.url[:500],
-                created=document.created or now,
-                forum_id=document.forum_id,
-                topic_id=document.topic_id,
-                project_id=document.project_id,
-                department_id=document.department_id,
-                status=document.status,
-                author_id=document.author_id,
-                topic_author_id=document.topic_author_id,
-                approved=document.approved,
-                topic_approved=document.topic_approved,
-                staff_only=document.staff_only,
-                members_only=document.members_only,
-                indexed_at=now,
-            )
-        if rows:
-            SearchDocument.objects.bulk_create(
-                list(rows.values()),
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=["kind", "object_id"],
-                update_fields=DOCUMENT_FIELDS,
-            )
+        rows = {document.key: self._row(document, now) for document in documents}
+        if not rows:
+            return 0
+        if self.vendor == "postgresql":
+            return _upsert_postgresql(rows.values())
+        return self._upsert(rows.values())
+
+    def _upsert(self, rows) -> int:
+        rows = list(rows)
+        SearchDocument.objects.bulk_create(
+            [SearchDocument(**row) for row in rows],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=DOCUMENT_FIELDS,
+        )
         return len(rows)
 
     def delete(self, keys: Iterable[tuple[str, int]]) -> int:
@@ -135,14 +163,42 @@ class DatabaseBackend(SearchBackend):
     def clear(self) -> None:
         SearchDocument.objects.all().delete()
 
+    # Rebuilding writes into the live table batch by batch, so the index answers throughout, and
+    # at the end deletes what the rebuild did not write again (it no longer exists). On
+    # PostgreSQL the keys written are kept in an unlogged table; each batch goes in by COPY and
+    # one INSERT … ON CONFLICT that leaves unchanged rows alone, and the server's share of the
+    # work (words to tsvector, the GIN and b-tree indexes) runs beside the segmenting here.
     def rebuild_begin(self, *, resume_target: str = "") -> str:
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if not (resume_target and _table_exists(cursor, REBUILD_KEYS)):
+                    cursor.execute(f"DROP TABLE IF EXISTS {REBUILD_KEYS}")
+                    cursor.execute(
+                        f"CREATE UNLOGGED TABLE {REBUILD_KEYS} "
+                        "(kind varchar(20) NOT NULL, object_id integer NOT NULL)"
+                    )
         return resume_target or timezone.now().isoformat()
 
-    def rebuild_index(self, target: str, documents: list[IndexDocument]) -> int:
-        return self.index(documents)
+    def rebuild_prepare(self, documents: list[IndexDocument]) -> list[dict]:
+        now = timezone.now()
+        return list({document.key: self._row(document, now) for document in documents}.values())
+
+    def rebuild_index(self, target: str, rows: list[dict]) -> int:
+        if self.vendor == "postgresql":
+            return _upsert_postgresql(rows, keys_table=REBUILD_KEYS)
+        return self._upsert(rows)
 
     def rebuild_finish(self, target: str) -> None:
-        # Whatever this rebuild did not write again no longer exists in the database.
+        if self.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {TABLE} AS live WHERE NOT EXISTS (SELECT 1 FROM {REBUILD_KEYS} "
+                    "AS k WHERE k.kind = live.kind AND k.object_id = live.object_id)"
+                )
+                cursor.execute(f"DROP TABLE {REBUILD_KEYS}")
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {TABLE}")
+            return
         started = datetime.datetime.fromisoformat(target)
         SearchDocument.objects.filter(indexed_at__lt=started).delete()
 
@@ -187,20 +243,23 @@ class DatabaseBackend(SearchBackend):
         return queryset
 
     def search(self, query: SearchQuery, *, audience: Audience) -> SearchResults:
+        """The newest matches (at most `candidates`), ranked, one page of them fetched whole.
+
+        Work is bounded by the candidate limit, not by how many documents contain a word: a
+        word in a fifth of a million posts costs about what a rarer one does. Beyond the limit
+        the total is a lower bound (`capped`) and facets count the candidates; a reader who
+        narrows the search (a board, a date range, another word) gets exact figures again.
+        """
         parsed = query.parsed
         relevance = query.sort == SORT_RELEVANCE and bool(parsed.words)
-        queryset = self._base(query, audience, rank=relevance)
+        rows, capped = self._candidates(query, audience, rank=relevance)
+        facets = self._facets(query, audience, rows)
         if relevance:
-            ordering = ["-score", "-created", "-id"]
-        elif query.sort == SORT_OLDEST:
-            ordering = ["created", "id"]
-        else:
-            # There is deliberately no index on `created` (see SearchDocument.Meta).
-            ordering = ["-created", "-id"]
-        facets, total = self._facets(query, audience)
+            rows.sort(key=lambda row: (-row[SCORE], -row[CREATED].timestamp(), -row[ID]))
         start = (max(query.page, 1) - 1) * query.per_page
-        page = queryset.defer("terms", "indexed_at").order_by(*ordering)
-        rows = list(page[start : start + query.per_page]) if total else []
+        page_ids = [row[ID] for row in rows[start : start + query.per_page]]
+        scores = {row[ID]: row[SCORE] for row in rows} if relevance else {}
+        documents = SearchDocument.objects.defer("terms", "indexed_at").in_bulk(page_ids)
         hits = [
             Hit(
                 kind=row.kind,
@@ -213,50 +272,127 @@ class DatabaseBackend(SearchBackend):
                 project_id=row.project_id,
                 department_id=row.department_id,
                 status=row.status,
-                score=float(getattr(row, "score", 0.0) or 0.0),
+                score=float(scores.get(row.pk) or 0.0),
             )
-            for row in rows
+            for row in (documents[pk] for pk in page_ids if pk in documents)
         ]
-        return SearchResults(hits=hits, total=total, facets=facets, query=parsed)
+        return SearchResults(hits=hits, total=len(rows), facets=facets, query=parsed, capped=capped)
 
-    def _facets(self, query: SearchQuery, audience: Audience) -> tuple[dict, int]:
-        """Facet counts and the total in as few passes over the matches as possible.
+    def _candidates(self, query: SearchQuery, audience: Audience, *, without="", rank=False):
+        """Up to `candidates` matching rows (narrow: id, date, facet fields, score), newest
+        first (oldest first for that sort), and whether more exist."""
+        limit = self.candidates
+        queryset = self._base(query, audience, without=without, rank=rank)
+        if query.sort == SORT_OLDEST:
+            queryset = queryset.order_by("created", "id")
+        else:
+            queryset = queryset.order_by("-created", "-id")
+        fields = ["id", "created", *FACETS]
+        if rank:
+            fields.append("score")
+        rows = _with_fallback(lambda: list(queryset.values_list(*fields)[: limit + 1]))
+        if not rank:
+            rows = [(*row, 0.0) for row in rows]
+        return rows[:limit], len(rows) > limit
 
-        Facets whose own filter is not in use share one grouped query (which also gives the
-        total); each facet with an active filter is counted without that filter.
-        """
+    def _facets(self, query: SearchQuery, audience: Audience, rows: list) -> dict[str, dict]:
+        """Facet counts over the candidates; a facet whose own filter is in use is counted over
+        the candidates of the same search without that filter."""
         names = [
             name for name in FACETS if audience.is_staff or name not in ("department_id", "status")
         ]
         active = query.filters(audience=audience)
-        shared = [name for name in names if name not in active]
-        facets: dict[str, dict] = {name: {} for name in names}
-        total = 0
-        grouped = (
-            self._base(query, audience)
-            .values(*(shared or ["kind"]))
-            .annotate(count=Count("id"))
-            .order_by()
-        )
-        for row in grouped:
-            total += row["count"]
-            for name in shared:
-                value = row[name]
-                if value is not None and value != "":
-                    facets[name][value] = facets[name].get(value, 0) + row["count"]
-        for name in active:
+        facets: dict[str, dict] = {}
+        for name in names:
             counted = (
-                self._base(query, audience, without=name)
-                .exclude(**{f"{name}__isnull": True})
-                .values(name)
-                .annotate(count=Count("id"))
-                .order_by()
+                rows if name not in active else self._candidates(query, audience, without=name)[0]
             )
-            facets[name] = {row[name]: row["count"] for row in counted if row[name] != ""}
-        return facets, total
+            position = FACET_POSITION[name]
+            counts: dict = {}
+            for row in counted:
+                value = row[position]
+                if value is not None and value != "":
+                    counts[value] = counts.get(value, 0) + 1
+            facets[name] = counts
+        return facets
 
     def document_count(self) -> int:
         return SearchDocument.objects.count()
+
+
+def _with_fallback(run):
+    """Run a candidate query; on PostgreSQL within a time budget, then without index scans.
+
+    Newest-first with a LIMIT, PostgreSQL may walk the date index and test each row: fast for
+    a common word, slow for one that is common in the statistics but absent from recent posts.
+    Past the budget the query is cancelled and run again with index scans off, so the
+    full-text (GIN) index drives and the matches are sorted: bounded by how many there are.
+    """
+    if connection.vendor != "postgresql":
+        return run()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [f"{PLAN_BUDGET_MS}ms"],
+            )
+            previous = cursor.fetchone()[0]
+            rows = run()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return rows
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", "") != "57014":  # query_canceled
+            raise
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_indexscan'), "
+            "set_config('enable_indexscan', 'off', true)"
+        )
+        previous = cursor.fetchone()[0]
+        rows = run()
+        cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [previous])
+        return rows
+
+
+def _table_exists(cursor, name: str) -> bool:
+    return name in connection.introspection.table_names(cursor)
+
+
+def _upsert_postgresql(rows: Iterable[dict], *, keys_table: str = "") -> int:
+    """Write documents (one per key) by COPY into a temporary table and one upsert from it.
+
+    A row whose indexed content has not changed is not rewritten. With `keys_table`, the keys
+    written are also recorded there (a rebuild deletes what it did not record).
+    """
+    columns = ", ".join(COLUMNS)
+    fields = [c for c in COLUMNS if c not in ("kind", "object_id")]
+    assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in fields)
+    changed = " OR ".join(
+        f"{TABLE}.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in fields if c != "indexed_at"
+    )
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {BATCH_TABLE} ON COMMIT DELETE ROWS "
+            f"AS SELECT {columns} FROM {TABLE} WITH NO DATA"
+        )
+        # Empty already, unless an enclosing transaction (a test's) outlives the last batch.
+        cursor.execute(f"TRUNCATE {BATCH_TABLE}")
+        with cursor.cursor.copy(f"COPY {BATCH_TABLE} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in COLUMNS])
+                written += 1
+        cursor.execute(
+            f"INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM {BATCH_TABLE} "
+            f"ON CONFLICT (kind, object_id) DO UPDATE SET {assignments} WHERE {changed}"
+        )
+        if keys_table:
+            cursor.execute(
+                f"INSERT INTO {keys_table} (kind, object_id) SELECT kind, object_id "
+                f"FROM {BATCH_TABLE}"
+            )
+    return written
 
 
 def rebuild_fts_sqlite() -> None:
