@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Case as CaseWhen
-from django.db.models import DateTimeField, F, QuerySet, When
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from forum.cases.models import Case, CaseEvent, Department
+from forum.cases.models import Case, CaseEvent, Department, case_due_expression
 from forum.cases.sla import warning_window
 
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -39,13 +38,7 @@ def can_view_member_pii(user) -> bool:
 
 def _with_due(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """`due`: the first response until there is one, then the resolution."""
-    return queryset.annotate(
-        due=CaseWhen(
-            When(first_response_at__isnull=True, then=F("first_response_due")),
-            default=F("resolution_due"),
-            output_field=DateTimeField(),
-        )
-    )
+    return queryset.annotate(due=case_due_expression())
 
 
 def _queue_base() -> QuerySet[Case]:

@@ -201,3 +201,9 @@ def test_rating_a_resolved_case_pays_points_once(case, moderator, engineering_st
 
     assert once != before
     assert points_balances(member=member) == once
+
+
+def test_the_queue_index_covers_exactly_the_open_statuses():
+    from forum.cases.models import OPEN_STATUS_VALUES, Case
+
+    assert tuple(Case.OPEN_STATUSES) == OPEN_STATUS_VALUES
