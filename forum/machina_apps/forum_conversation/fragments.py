@@ -1,0 +1,61 @@
+"""The topic page's posts as a cached fragment, shared by readers who would see the same HTML.
+
+Rendering a page of posts (machina's per-post permission tags, badges, avatars) was about 70 %
+of a member's topic page at 1M posts (docs/benchmarks.md). The fragment is keyed by what it
+shows and by the reader's kind:
+
+- what it shows: language, topic, the page's posts with their edit times and authors, the
+  accepted answer, the official replies. A new reply, an edit, an accepted answer or an
+  official reply gives a new key; a poster's name, badge or post count reaches it within the
+  fragment's lifetime (5 minutes).
+- who reads: visitors share one copy; members share one copy per set of groups (board
+  permissions come from groups), and only when nothing on the page depends on who they are:
+  no post of their own on it (edit and report links), not the topic's author (the accept
+  button carries their CSRF token: not cached at all), no moderator or department role, no
+  board permission given to them personally. Everyone else gets a copy of their own.
+- not cached: topics with a poll (votes change it), and the reader who may accept an answer.
+"""
+
+import hashlib
+
+from django.utils import translation
+from machina.apps.forum_permission.models import UserForumPermission
+
+from forum.visibility import is_moderator, staff_department_ids
+
+
+def _reader(user, posts) -> str:
+    if not user.is_authenticated:
+        return "visitor"
+    personal = (
+        user.is_superuser
+        or is_moderator(user)
+        or staff_department_ids(user)
+        or any(post.poster_id == user.pk for post in posts)
+        or UserForumPermission.objects.filter(user=user).exists()
+    )
+    if personal:
+        return f"user:{user.pk}"
+    groups = ",".join(str(pk) for pk in sorted(g.pk for g in user.groups.all()))
+    return f"member:{groups}"
+
+
+def topic_posts_cache_key(
+    *, user, topic, posts, accepted_post_id, official_ids, can_accept_answer, poll
+) -> str | None:
+    """The fragment's key, or None when this reader's page must be rendered afresh."""
+    if poll is not None or can_accept_answer:
+        return None
+    page = ";".join(
+        f"{post.pk}:{post.poster_id}:{post.updated.timestamp() if post.updated else ''}"
+        for post in posts
+    )
+    parts = [
+        translation.get_language() or "",
+        str(topic.pk),
+        page,
+        str(accepted_post_id or ""),
+        ",".join(str(pk) for pk in sorted(official_ids)),
+        _reader(user, posts),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
