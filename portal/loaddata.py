@@ -22,6 +22,7 @@ import hashlib
 import random
 import time
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -66,6 +67,8 @@ PENDING_CLAIM_SHARE = 0.03
 UNAPPROVED_REPLY_SHARE = 0.005
 PRIVATE_COMPLAINT_SHARE = 0.25
 ROUTED_CASE_SHARE = 0.7
+DAY = 86400.0
+CLAIM_DAYS = 3  # owners claim their unit on joining and are verified within this many days
 # The benchmark's topic page needs a public topic with at least this many posts.
 LONG_TOPIC_POSTS = 24
 
@@ -140,6 +143,8 @@ class LoadContext:
     departments: dict = field(default_factory=dict)  # code -> Department
     staff: dict = field(default_factory=dict)  # username -> User
     member_ids: range = range(0)
+    joined: array = field(default_factory=lambda: array("d"))  # date_joined, as member_ids
+    profile_complete: bytearray = field(default_factory=bytearray)  # 1: earns profile_completed
     owners_by_project: list = field(default_factory=list)  # list[array of user ids]
     topics: TopicRows = field(default_factory=TopicRows)
     pools: list = field(default_factory=list)  # ThemePool, index-aligned with loadtext.THEMES
@@ -291,6 +296,7 @@ def members(ctx: LoadContext) -> None:
     end = ctx.plan.end().timestamp()
     start = end - 5 * 365 * 86400
     joined = sorted(rng.uniform(start, end) for _ in range(count))
+    ctx.joined = array("d", joined)
 
     def user_rows():
         for n, user_id in enumerate(ctx.member_ids):
@@ -329,21 +335,36 @@ def owners(ctx: LoadContext) -> None:
     decided_by = ctx.staff["bench_admin"].pk
     end = ctx.plan.end().timestamp()
     claims, memberships = [], set()
-    for user_id in ctx.member_ids:
+    for n, user_id in enumerate(ctx.member_ids):
         if rng.random() >= OWNER_SHARE:
             continue
         owned = {rng.choices(range(len(projects)), cum_weights=cum)[0]}
         if rng.random() < 0.1:
             owned.add(rng.choices(range(len(projects)), cum_weights=cum)[0])
+        joined = ctx.joined[n]
         for index in sorted(owned):
             pending = rng.random() < PENDING_CLAIM_SHARE
             building, unit = rng.choice(loadtext.SLOTS["b"]), rng.choice(loadtext.SLOTS["u"])
-            claims.append((user_id, index, building, unit, pending))
+            if pending:  # claimed in the last two weeks, still in the verifiers' queue
+                claimed, decided = max(joined, end - rng.uniform(0, 14) * DAY), None
+            else:  # owners claim on joining and are verified within CLAIM_DAYS
+                claimed = joined + rng.uniform(0.1, CLAIM_DAYS - 1) * DAY
+                decided = _timestamp(min(claimed + rng.uniform(0.1, 1) * DAY, end - 60))
+            claims.append(
+                (
+                    user_id,
+                    index,
+                    building,
+                    unit,
+                    pending,
+                    _timestamp(min(claimed, end - 120)),
+                    decided,
+                )
+            )
             if not pending:
                 ctx.owners_by_project[index].append(user_id)
                 memberships.add((user_id, projects[index].owners_group_id))
     first = next_id(UnitOwnership)
-    decided_at = _timestamp(end - 86400)
     rows = (
         (
             first + n,
@@ -353,10 +374,10 @@ def owners(ctx: LoadContext) -> None:
             unit,
             UnitOwnership.Status.PENDING if pending else UnitOwnership.Status.VERIFIED,
             None if pending else decided_by,
-            None if pending else decided_at,
-            decided_at,
+            decided,
+            claimed,
         )
-        for n, (user_id, index, building, unit, pending) in enumerate(claims)
+        for n, (user_id, index, building, unit, pending, claimed, decided) in enumerate(claims)
     )
     fields = [
         "id", "member", "project", "building", "unit", "status", "decided_by", "decided_at",
@@ -373,9 +394,18 @@ def owners(ctx: LoadContext) -> None:
     ctx.counts["verified owners"] = len({u for u, _g in memberships})
 
 
-def _active_member(rng: random.Random, pool) -> int:
-    """A member, skewed towards the first ones: a few members write most posts."""
-    return pool[int(len(pool) * rng.random() ** 2.5)]
+def _active_member(rng: random.Random, ctx: LoadContext, at: float) -> int:
+    """A member who had joined by ``at``, skewed towards the first ones (members are numbered
+    in the order they joined): a few long-standing members write most posts."""
+    joined = max(1, bisect_right(ctx.joined, at))
+    return ctx.member_ids[int(joined * rng.random() ** 2.5)]
+
+
+def _owner(rng: random.Random, ctx: LoadContext, project: int, at: float) -> int:
+    """An owner of the project verified by ``at`` (verified within CLAIM_DAYS of joining)."""
+    owners_ = ctx.owners_by_project[project]
+    last = ctx.member_ids.start + bisect_right(ctx.joined, at - CLAIM_DAYS * DAY) - 1
+    return owners_[rng.randrange(max(1, bisect_right(owners_, last)))]
 
 
 def topics(ctx: LoadContext) -> None:
@@ -397,17 +427,15 @@ def topics(ctx: LoadContext) -> None:
             themes_by_kind.setdefault(kind, []).append(t)
     end = ctx.plan.end().timestamp()
     start = end - HISTORY_DAYS * 86400
-    members_pool = ctx.member_ids
     drafts = []
     for board, project_index in rng.choices(boards, cum_weights=cum, k=count):
         theme = rng.choice(themes_by_kind[board.kind])
+        at = rng.uniform(start, end)
         if project_index is None:
-            poster = _active_member(rng, members_pool)
+            poster = _active_member(rng, ctx, at)
         else:
-            poster = rng.choice(ctx.owners_by_project[project_index])
-        drafts.append(
-            (rng.uniform(start, end), board.forum_id, poster, theme, ctx.pools[theme].subject(rng))
-        )
+            poster = _owner(rng, ctx, project_index, at)
+        drafts.append((at, board.forum_id, poster, theme, ctx.pools[theme].subject(rng)))
     drafts.sort()
     rows = ctx.topics
     first = next_id(Topic)
@@ -495,9 +523,9 @@ def posts(ctx: LoadContext) -> None:
             else:
                 project = project_of_forum.get(rows.forum_ids[topic])
                 if project is None:
-                    poster = _active_member(rng, ctx.member_ids)
+                    poster = _active_member(rng, ctx, stamps[k])
                 else:
-                    poster = rng.choice(ctx.owners_by_project[project])
+                    poster = _owner(rng, ctx, project, stamps[k])
                 subject = f"Re: {subject}"
                 content = pool.reply(rng)
                 approved = rng.random() >= UNAPPROVED_REPLY_SHARE

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post, Topic
 from machina.apps.forum_member.models import ForumProfile
@@ -163,6 +163,23 @@ def test_owners_board_topics_are_written_by_that_projects_owners(loaded):
     ):
         group = topic.forum.board.project.owners_group
         assert topic.poster.groups.filter(pk=group.pk).exists()
+
+
+def test_members_post_after_joining_and_owners_after_their_verification(loaded):
+    assert not Post.objects.filter(created__lt=F("poster__date_joined")).exists()
+    verified = {
+        (o.member_id, o.project_id): o.decided_at
+        for o in UnitOwnership.objects.filter(status=UnitOwnership.Status.VERIFIED)
+    }
+    owners_posts = Post.objects.filter(topic__forum__board__kind=Board.Kind.OWNERS)
+    assert owners_posts.exists()
+    for post in owners_posts.select_related("topic__forum__board"):
+        decided = verified[(post.poster_id, post.topic.forum.board.project_id)]
+        assert decided < post.created
+    for ownership in UnitOwnership.objects.select_related("member"):
+        assert ownership.member.date_joined <= ownership.created_at
+        if ownership.decided_at:
+            assert ownership.created_at < ownership.decided_at
 
 
 def test_private_complaints_are_hidden_from_other_members_but_not_their_author(loaded):
