@@ -1,16 +1,17 @@
-"""Load data at club scale for benchmarks: members, owners, boards, topics, posts, cases.
+"""Load data at club scale for benchmarks: members, owners, boards, topics, posts, cases; with
+``portal.loadprofiles`` profiles, points and levels.
 
 ``generate(plan)`` runs the steps named in ``LOAD_STEPS`` in order, each a function taking the
 shared ``LoadContext``. A step draws its randomness from ``ctx.rng(<its name>)``, a generator
 seeded with the plan's seed and the step's name, so the data is the same for the same seed and
 adding a step never changes what the others produce.
 
-Extension point: an area whose models land later (news and offers in cms, case statuses in
-forum.cases, member profiles in portal) adds a ``loaddata.py`` of its own with a step function
-``def step(ctx: LoadContext) -> None`` and appends its dotted path to ``LOAD_STEPS``. What earlier
-steps made is in ``ctx`` (``ctx.member_ids``, ``ctx.topics``, ``ctx.boards``, ``ctx.departments``
-…); write with ``ctx.writer(Model, fields)`` (COPY on PostgreSQL) and recompute denormalised
-counters with set-based UPDATEs, never per-row ``save()``.
+Extension point: an area whose models land later adds a ``loaddata.py`` of its own with a step
+function ``def step(ctx: LoadContext) -> None`` and appends its dotted path to ``LOAD_STEPS``,
+and a function yielding its rows by natural keys to ``FINGERPRINT_ROWS``. What earlier steps
+made is in ``ctx`` (``ctx.member_ids``, ``ctx.joined``, ``ctx.topics``, ``ctx.boards``,
+``ctx.departments``, ``ctx.staff`` …); write with ``ctx.writer(Model, fields)`` (COPY on
+PostgreSQL) and recompute denormalised counters with set-based UPDATEs, never per-row ``save()``.
 
 Rows are written with explicit primary keys (after the current maximum) in bulk, so no signal
 fires: no search indexing, no case routing, no mail. That is the point for a load generator;
@@ -56,6 +57,14 @@ LOAD_STEPS = (
     "portal.loaddata.forum_counters",
     "portal.loaddata.private_complaints",
     "portal.loaddata.cases",
+    "portal.loadprofiles.profiles",
+    "portal.loadprofiles.points",
+)
+# What content_fingerprint hashes: functions yielding each area's generated rows by natural
+# keys (never primary keys), so equal seeds give equal hashes whatever the ids.
+FINGERPRINT_ROWS = (
+    "portal.loaddata.forum_rows",
+    "portal.loadprofiles.fingerprint_rows",
 )
 
 USERNAME_PREFIX = "m"
@@ -165,20 +174,29 @@ class BulkWriter:
     """Insert rows into a model's table: COPY on PostgreSQL, batched INSERTs elsewhere.
 
     ``fields`` are the model fields each row supplies, in order (with the primary key); every
-    other concrete field gets its model default, so fields added later by other apps do not
-    break the generator as long as they have a default or allow NULL.
+    other concrete field of the model's own table gets its model default, so fields added later
+    by other apps do not break the generator as long as they have a default or allow NULL.
+
+    A model with multi-table inheritance (a Wagtail page type) is written in two passes, one
+    writer per table: ``writer(Page, [...])`` for the parent's columns, then
+    ``writer(NewsPage, ["page_ptr", ...])`` for the child's own columns with the same keys.
+    JSON columns (``JSONField``, Wagtail's ``StreamField``) take Python lists and dicts.
     """
 
     def __init__(self, model, fields: list[str], *, batch_size: int):
         meta = model._meta
         given = [meta.get_field(name) for name in fields]
         given_names = {f.name for f in given}
-        extra = [f for f in meta.concrete_fields if f.name not in given_names]
+        extra = [f for f in meta.local_concrete_fields if f.name not in given_names]
         self.table = meta.db_table
         self.fields = given + extra
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
         self.batch_size = batch_size
         self.postgres = connection.vendor == "postgresql"
+        # COPY takes most values as they are; JSON needs the backend's adapter (Jsonb).
+        self.json_positions = tuple(
+            i for i, f in enumerate(given) if f.db_type(connection) in ("jsonb", "json")
+        )
         self.written = 0
 
     def write(self, rows: Iterable[tuple], progress=None) -> int:
@@ -189,6 +207,8 @@ class BulkWriter:
             if self.postgres:
                 with cursor.cursor.copy(f"COPY {qn(self.table)} ({columns}) FROM STDIN") as copy:
                     for row in rows:
+                        if self.json_positions:
+                            row = self._prepare_json(row)
                         copy.write_row(row + defaults)
                         self.written += 1
                         if progress is not None and self.written % self.batch_size == 0:
@@ -205,6 +225,12 @@ class BulkWriter:
         if progress is not None and progress.total:
             progress.update(max(0, progress.total - progress.n))
         return self.written
+
+    def _prepare_json(self, row: tuple) -> tuple:
+        values = list(row)
+        for i in self.json_positions:
+            values[i] = self.fields[i].get_db_prep_save(values[i], connection)
+        return tuple(values)
 
     def _prepare(self, row: tuple) -> tuple:
         fields = self.fields[: len(row)]
@@ -230,6 +256,15 @@ def reset_sequences(*models) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def analyze(*models) -> None:
+    """Give PostgreSQL's planner statistics of tables just filled, before a set-based UPDATE
+    reads them: without, it plans for empty tables (a nested loop over an aggregate)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def member_username(index: int) -> str:
@@ -724,18 +759,22 @@ def statistics_refresh() -> None:
 
 
 def content_fingerprint() -> str:
-    """A hash of the generated forum content by natural keys, independent of primary keys."""
+    """A hash of the generated content by natural keys, independent of primary keys."""
     digest = hashlib.sha256()
-    for row in (
+    for path in FINGERPRINT_ROWS:
+        for row in import_string(path)():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def forum_rows() -> Iterable[tuple]:
+    yield from (
         Topic.objects.order_by("created", "subject")
         .values_list("forum__name", "poster__username", "subject", "created", "posts_count")
         .iterator()
-    ):
-        digest.update(repr(row).encode())
-    for row in (
+    )
+    yield from (
         Post.objects.order_by("created", "id")
         .values_list("topic__subject", "poster__username", "content", "approved", "created")
         .iterator()
-    ):
-        digest.update(repr(row).encode())
-    return digest.hexdigest()
+    )

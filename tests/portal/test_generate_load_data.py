@@ -16,6 +16,7 @@ from forum.cases.models import Case
 from forum.rendering import render_post
 from forum.visibility import can_see_topic, visible_topics
 from portal.loaddata import (
+    BENCH_STAFF,
     LONG_TOPIC_POSTS,
     LoadDataError,
     LoadPlan,
@@ -23,7 +24,7 @@ from portal.loaddata import (
     generate,
     member_username,
 )
-from portal.models import UnitOwnership, User
+from portal.models import MemberProfile, PointsEntry, RedemptionRequest, UnitOwnership, User
 
 PLAN = LoadPlan(
     members=80, topics=60, posts=400, seed=7, projects=3, until=date(2026, 1, 1), progress=False
@@ -48,6 +49,9 @@ def snapshot():
         "owners": UnitOwnership.objects.filter(status=UnitOwnership.Status.VERIFIED).count(),
         "cases": Case.objects.count(),
         "private": TopicVisibility.objects.filter(staff_only=True).count(),
+        "profiles": MemberProfile.objects.count(),
+        "points entries": PointsEntry.objects.count(),
+        "redemptions": RedemptionRequest.objects.count(),
         "first_subjects": list(
             Topic.objects.order_by("created").values_list("subject", flat=True)[:10]
         ),
@@ -71,6 +75,8 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     assert first == again
     assert first["posts"] == PLAN.posts
     assert first["topics"] == PLAN.topics
+    assert first["profiles"] == PLAN.members + len(BENCH_STAFF)
+    assert first["points entries"] > PLAN.members
     assert other["fingerprint"] != first["fingerprint"]
     assert other["first_subjects"] != first["first_subjects"]
 
