@@ -1,17 +1,18 @@
 """Load data at club scale for benchmarks: members, owners, boards, topics, posts, cases; with
-``portal.loadprofiles`` profiles, points and levels.
+``portal.loadprofiles`` profiles, points and levels, with ``cms.loaddata`` merchants, news, offers.
 
 ``generate(plan)`` runs the steps named in ``LOAD_STEPS`` in order, each a function taking the
 shared ``LoadContext``. A step draws its randomness from ``ctx.rng(<its name>)``, a generator
 seeded with the plan's seed and the step's name, so the data is the same for the same seed and
 adding a step never changes what the others produce.
 
-Extension point: an area whose models land later adds a ``loaddata.py`` of its own with a step
-function ``def step(ctx: LoadContext) -> None`` and appends its dotted path to ``LOAD_STEPS``,
-and a function yielding its rows by natural keys to ``FINGERPRINT_ROWS``. What earlier steps
-made is in ``ctx`` (``ctx.member_ids``, ``ctx.joined``, ``ctx.topics``, ``ctx.boards``,
-``ctx.departments``, ``ctx.staff`` …); write with ``ctx.writer(Model, fields)`` (COPY on
-PostgreSQL) and recompute denormalised counters with set-based UPDATEs, never per-row ``save()``.
+Extension point: an area whose models land later adds a ``loaddata.py`` of its own (as ``cms``
+did) with a step function ``def step(ctx: LoadContext) -> None`` and appends its dotted path to
+``LOAD_STEPS``, and a function yielding its rows by natural keys to ``FINGERPRINT_ROWS``. What
+earlier steps made is in ``ctx`` (``ctx.member_ids``, ``ctx.joined``, ``ctx.topics``,
+``ctx.boards``, ``ctx.departments``, ``ctx.staff`` …); write with ``ctx.writer(Model, fields)``
+(COPY on PostgreSQL) and recompute denormalised counters with set-based UPDATEs, never per-row
+``save()``.
 
 Rows are written with explicit primary keys (after the current maximum) in bulk, so no signal
 fires: no search indexing, no case routing, no mail. That is the point for a load generator;
@@ -59,12 +60,14 @@ LOAD_STEPS = (
     "portal.loaddata.cases",
     "portal.loadprofiles.profiles",
     "portal.loadprofiles.points",
+    "cms.loaddata.content",
 )
 # What content_fingerprint hashes: functions yielding each area's generated rows by natural
 # keys (never primary keys), so equal seeds give equal hashes whatever the ids.
 FINGERPRINT_ROWS = (
     "portal.loaddata.forum_rows",
     "portal.loadprofiles.fingerprint_rows",
+    "cms.loaddata.fingerprint_rows",
 )
 
 USERNAME_PREFIX = "m"

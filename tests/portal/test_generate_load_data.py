@@ -11,6 +11,8 @@ from machina.apps.forum_conversation.models import Post, Topic
 from machina.apps.forum_member.models import ForumProfile
 from machina.apps.forum_permission.handler import PermissionHandler
 
+from cms.loaddata import MIN_MERCHANTS, MIN_NEWS, OFFERS_PER_MERCHANT
+from cms.models import Merchant, NewsPage, OfferPage
 from forum.boards.models import Board, TopicVisibility
 from forum.cases.models import Case
 from forum.rendering import render_post
@@ -52,6 +54,9 @@ def snapshot():
         "profiles": MemberProfile.objects.count(),
         "points entries": PointsEntry.objects.count(),
         "redemptions": RedemptionRequest.objects.count(),
+        "merchants": Merchant.objects.count(),
+        "news": NewsPage.objects.count(),
+        "offers": OfferPage.objects.count(),
         "first_subjects": list(
             Topic.objects.order_by("created").values_list("subject", flat=True)[:10]
         ),
@@ -77,6 +82,9 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     assert first["topics"] == PLAN.topics
     assert first["profiles"] == PLAN.members + len(BENCH_STAFF)
     assert first["points entries"] > PLAN.members
+    assert first["merchants"] == MIN_MERCHANTS
+    assert first["news"] == MIN_NEWS
+    assert first["offers"] == round(MIN_MERCHANTS * OFFERS_PER_MERCHANT)
     assert other["fingerprint"] != first["fingerprint"]
     assert other["first_subjects"] != first["first_subjects"]
 
