@@ -246,22 +246,23 @@ def _level_bands(levels: list[MemberLevel]) -> dict[int, tuple[int, int]]:
     return bands
 
 
-def _target(rng, levels, floor, weights):
+def _level_draw(levels, floor, weights):
+    """(levels from the floor up, their cumulative weights) to draw a member's target from."""
     candidates = [level for level in levels if floor is None or level.rank >= floor.rank]
-    if not candidates:
-        return None
     weights = (list(weights) + [1] * len(candidates))[: len(candidates)]
-    return rng.choices(candidates, cum_weights=list(accumulate(weights)))[0]
+    return candidates, list(accumulate(weights))
 
 
-def _year_ends(start: float, end: float) -> list[tuple[float, datetime.date, datetime.datetime]]:
-    """Carry-overs (31 December, 02:00 local) between start and end: (time, day, cut-off)."""
+def _year_ends(start: float, end: float) -> list[tuple[float, datetime.date, float, str]]:
+    """Carry-overs (31 December, 02:00 local) between start and end:
+    (time, day, cut-off time, cut-off day as the carry-over's reason names it)."""
     found = []
     for year in range(_timestamp(start).year, _timestamp(end).year + 1):
         day = datetime.date(year, 12, 31)
         at = timezone.make_aware(datetime.datetime(year, 12, 31, 2)).timestamp()
         if start < at < end:
-            found.append((at, day, points_expiry_cutoff(on=day)))
+            cutoff = points_expiry_cutoff(on=day)
+            found.append((at, day, cutoff.timestamp(), cutoff.date().isoformat()))
     return found
 
 
@@ -272,6 +273,11 @@ def points(ctx: LoadContext) -> None:
     levels = list(MemberLevel.objects.order_by("rank"))
     lowest, owner_floor = _floor_levels(levels)
     bands = _level_bands(levels)
+    draws = {
+        True: _level_draw(levels, owner_floor, OWNER_LEVEL_WEIGHTS),
+        False: _level_draw(levels, lowest, MEMBER_LEVEL_WEIGHTS),
+    }
+    year_ends = _year_ends(ctx.joined[0] if ctx.joined else end, end)
     rules = {rule.code: rule for rule in PointsRule.objects.filter(active=True)}
     admin = ctx.staff["bench_admin"].pk
     post_type = ContentType.objects.get_for_model(Post).pk
@@ -311,7 +317,8 @@ def points(ctx: LoadContext) -> None:
             )  # fmt: skip
         owned = purchases.get(member_id)
         floor = owner_floor if owned else lowest
-        target = _target(rng, levels, floor, OWNER_LEVEL_WEIGHTS if owned else MEMBER_LEVEL_WEIGHTS)
+        candidates, cum_weights = draws[owned is not None]
+        target = rng.choices(candidates, cum_weights=cum_weights)[0] if candidates else None
         missing = 0
         if target is not None and (owned or target != floor):
             low, high = bands[target.pk]
@@ -339,8 +346,9 @@ def points(ctx: LoadContext) -> None:
         if rng.random() < REDEMPTION_SHARE and catalogue:
             item = rng.choice(catalogue)
             member.events.append((moment(joined + 0.5 * span), "redeem", item))
-        for at, day, cutoff in _year_ends(joined, end):
-            member.events.append((at, "expire", (day, cutoff)))
+        for year_end in year_ends:
+            if year_end[0] > joined:
+                member.events.append((year_end[0], "expire", year_end[1:]))
         member.events.sort(key=lambda event: event[0])
         balance = taken_out = 0
         positive_rewards: list[tuple[float, int]] = []
@@ -371,8 +379,7 @@ def points(ctx: LoadContext) -> None:
                     )  # fmt: skip
             else:
                 # points_expiring: what is left of the points earned before the cut-off.
-                day, cutoff = payload
-                before = cutoff.timestamp()
+                day, before, cutoff_day = payload
                 earned_before = sum(amount for t, amount in positive_rewards if t < before)
                 expired = max(0, min(earned_before - taken_out, balance))
                 if expired:
@@ -380,7 +387,7 @@ def points(ctx: LoadContext) -> None:
                     taken_out += expired
                     entries.append(
                         (at, member_id, Ledger.REWARD, -expired, PointsCategory.MEMBERSHIP,
-                         f"年终结转：{cutoff.date().isoformat()} 之前获得的积分已过期", None,
+                         f"年终结转：{cutoff_day} 之前获得的积分已过期", None,
                          f"expiry:{day.isoformat()}", None, "",
                          f"expire:{member_id}:{day.isoformat()}", None)
                     )  # fmt: skip
