@@ -364,6 +364,9 @@ def points(ctx: LoadContext) -> None:
                     continue
                 pending = rng.random() < PENDING_REDEMPTION_SHARE
                 decided = None if pending else min(at + rng.uniform(0.2, 3) * DAY, end - 1)
+                for year_end in year_ends:  # decided before a carry-over that follows it
+                    if decided and at < year_end[0] <= decided:
+                        decided = (at + year_end[0]) / 2
                 request_id = next_request + len(requests)
                 requests.append(
                     (request_id, member_id, item.pk, item.points_cost, pending, at, decided)
