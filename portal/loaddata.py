@@ -1,16 +1,18 @@
-"""Load data at club scale for benchmarks: members, owners, boards, topics, posts, cases.
+"""Load data at club scale for benchmarks: members, owners, boards, topics, posts, cases; with
+``portal.loadprofiles`` profiles, points and levels, with ``cms.loaddata`` merchants, news, offers.
 
 ``generate(plan)`` runs the steps named in ``LOAD_STEPS`` in order, each a function taking the
 shared ``LoadContext``. A step draws its randomness from ``ctx.rng(<its name>)``, a generator
 seeded with the plan's seed and the step's name, so the data is the same for the same seed and
 adding a step never changes what the others produce.
 
-Extension point: an area whose models land later (news and offers in cms, case statuses in
-forum.cases, member profiles in portal) adds a ``loaddata.py`` of its own with a step function
-``def step(ctx: LoadContext) -> None`` and appends its dotted path to ``LOAD_STEPS``. What earlier
-steps made is in ``ctx`` (``ctx.member_ids``, ``ctx.topics``, ``ctx.boards``, ``ctx.departments``
-…); write with ``ctx.writer(Model, fields)`` (COPY on PostgreSQL) and recompute denormalised
-counters with set-based UPDATEs, never per-row ``save()``.
+Extension point: an area whose models land later adds a ``loaddata.py`` of its own (as ``cms``
+did) with a step function ``def step(ctx: LoadContext) -> None`` and appends its dotted path to
+``LOAD_STEPS``, and a function yielding its rows by natural keys to ``FINGERPRINT_ROWS``. What
+earlier steps made is in ``ctx`` (``ctx.member_ids``, ``ctx.joined``, ``ctx.topics``,
+``ctx.boards``, ``ctx.departments``, ``ctx.staff`` …); write with ``ctx.writer(Model, fields)``
+(COPY on PostgreSQL) and recompute denormalised counters with set-based UPDATEs, never per-row
+``save()``.
 
 Rows are written with explicit primary keys (after the current maximum) in bulk, so no signal
 fires: no search indexing, no case routing, no mail. That is the point for a load generator;
@@ -22,6 +24,7 @@ import hashlib
 import random
 import time
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -55,6 +58,16 @@ LOAD_STEPS = (
     "portal.loaddata.forum_counters",
     "portal.loaddata.private_complaints",
     "portal.loaddata.cases",
+    "portal.loadprofiles.profiles",
+    "portal.loadprofiles.points",
+    "cms.loaddata.content",
+)
+# What content_fingerprint hashes: functions yielding each area's generated rows by natural
+# keys (never primary keys), so equal seeds give equal hashes whatever the ids.
+FINGERPRINT_ROWS = (
+    "portal.loaddata.forum_rows",
+    "portal.loadprofiles.fingerprint_rows",
+    "cms.loaddata.fingerprint_rows",
 )
 
 USERNAME_PREFIX = "m"
@@ -66,6 +79,8 @@ PENDING_CLAIM_SHARE = 0.03
 UNAPPROVED_REPLY_SHARE = 0.005
 PRIVATE_COMPLAINT_SHARE = 0.25
 ROUTED_CASE_SHARE = 0.7
+DAY = 86400.0
+CLAIM_DAYS = 3  # owners claim their unit on joining and are verified within this many days
 # The benchmark's topic page needs a public topic with at least this many posts.
 LONG_TOPIC_POSTS = 24
 
@@ -140,6 +155,8 @@ class LoadContext:
     departments: dict = field(default_factory=dict)  # code -> Department
     staff: dict = field(default_factory=dict)  # username -> User
     member_ids: range = range(0)
+    joined: array = field(default_factory=lambda: array("d"))  # date_joined, as member_ids
+    profile_complete: bytearray = field(default_factory=bytearray)  # 1: earns profile_completed
     owners_by_project: list = field(default_factory=list)  # list[array of user ids]
     topics: TopicRows = field(default_factory=TopicRows)
     pools: list = field(default_factory=list)  # ThemePool, index-aligned with loadtext.THEMES
@@ -160,20 +177,29 @@ class BulkWriter:
     """Insert rows into a model's table: COPY on PostgreSQL, batched INSERTs elsewhere.
 
     ``fields`` are the model fields each row supplies, in order (with the primary key); every
-    other concrete field gets its model default, so fields added later by other apps do not
-    break the generator as long as they have a default or allow NULL.
+    other concrete field of the model's own table gets its model default, so fields added later
+    by other apps do not break the generator as long as they have a default or allow NULL.
+
+    A model with multi-table inheritance (a Wagtail page type) is written in two passes, one
+    writer per table: ``writer(Page, [...])`` for the parent's columns, then
+    ``writer(NewsPage, ["page_ptr", ...])`` for the child's own columns with the same keys.
+    JSON columns (``JSONField``, Wagtail's ``StreamField``) take Python lists and dicts.
     """
 
     def __init__(self, model, fields: list[str], *, batch_size: int):
         meta = model._meta
         given = [meta.get_field(name) for name in fields]
         given_names = {f.name for f in given}
-        extra = [f for f in meta.concrete_fields if f.name not in given_names]
+        extra = [f for f in meta.local_concrete_fields if f.name not in given_names]
         self.table = meta.db_table
         self.fields = given + extra
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
         self.batch_size = batch_size
         self.postgres = connection.vendor == "postgresql"
+        # COPY takes most values as they are; JSON needs the backend's adapter (Jsonb).
+        self.json_positions = tuple(
+            i for i, f in enumerate(given) if f.db_type(connection) in ("jsonb", "json")
+        )
         self.written = 0
 
     def write(self, rows: Iterable[tuple], progress=None) -> int:
@@ -184,6 +210,8 @@ class BulkWriter:
             if self.postgres:
                 with cursor.cursor.copy(f"COPY {qn(self.table)} ({columns}) FROM STDIN") as copy:
                     for row in rows:
+                        if self.json_positions:
+                            row = self._prepare_json(row)
                         copy.write_row(row + defaults)
                         self.written += 1
                         if progress is not None and self.written % self.batch_size == 0:
@@ -200,6 +228,12 @@ class BulkWriter:
         if progress is not None and progress.total:
             progress.update(max(0, progress.total - progress.n))
         return self.written
+
+    def _prepare_json(self, row: tuple) -> tuple:
+        values = list(row)
+        for i in self.json_positions:
+            values[i] = self.fields[i].get_db_prep_save(values[i], connection)
+        return tuple(values)
 
     def _prepare(self, row: tuple) -> tuple:
         fields = self.fields[: len(row)]
@@ -225,6 +259,15 @@ def reset_sequences(*models) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def analyze(*models) -> None:
+    """Give PostgreSQL's planner statistics of tables just filled, before a set-based UPDATE
+    reads them: without, it plans for empty tables (a nested loop over an aggregate)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def member_username(index: int) -> str:
@@ -291,6 +334,7 @@ def members(ctx: LoadContext) -> None:
     end = ctx.plan.end().timestamp()
     start = end - 5 * 365 * 86400
     joined = sorted(rng.uniform(start, end) for _ in range(count))
+    ctx.joined = array("d", joined)
 
     def user_rows():
         for n, user_id in enumerate(ctx.member_ids):
@@ -329,21 +373,36 @@ def owners(ctx: LoadContext) -> None:
     decided_by = ctx.staff["bench_admin"].pk
     end = ctx.plan.end().timestamp()
     claims, memberships = [], set()
-    for user_id in ctx.member_ids:
+    for n, user_id in enumerate(ctx.member_ids):
         if rng.random() >= OWNER_SHARE:
             continue
         owned = {rng.choices(range(len(projects)), cum_weights=cum)[0]}
         if rng.random() < 0.1:
             owned.add(rng.choices(range(len(projects)), cum_weights=cum)[0])
+        joined = ctx.joined[n]
         for index in sorted(owned):
             pending = rng.random() < PENDING_CLAIM_SHARE
             building, unit = rng.choice(loadtext.SLOTS["b"]), rng.choice(loadtext.SLOTS["u"])
-            claims.append((user_id, index, building, unit, pending))
+            if pending:  # claimed in the last two weeks, still in the verifiers' queue
+                claimed, decided = max(joined, end - rng.uniform(0, 14) * DAY), None
+            else:  # owners claim on joining and are verified within CLAIM_DAYS
+                claimed = joined + rng.uniform(0.1, CLAIM_DAYS - 1) * DAY
+                decided = _timestamp(min(claimed + rng.uniform(0.1, 1) * DAY, end - 60))
+            claims.append(
+                (
+                    user_id,
+                    index,
+                    building,
+                    unit,
+                    pending,
+                    _timestamp(min(claimed, end - 120)),
+                    decided,
+                )
+            )
             if not pending:
                 ctx.owners_by_project[index].append(user_id)
                 memberships.add((user_id, projects[index].owners_group_id))
     first = next_id(UnitOwnership)
-    decided_at = _timestamp(end - 86400)
     rows = (
         (
             first + n,
@@ -353,10 +412,10 @@ def owners(ctx: LoadContext) -> None:
             unit,
             UnitOwnership.Status.PENDING if pending else UnitOwnership.Status.VERIFIED,
             None if pending else decided_by,
-            None if pending else decided_at,
-            decided_at,
+            decided,
+            claimed,
         )
-        for n, (user_id, index, building, unit, pending) in enumerate(claims)
+        for n, (user_id, index, building, unit, pending, claimed, decided) in enumerate(claims)
     )
     fields = [
         "id", "member", "project", "building", "unit", "status", "decided_by", "decided_at",
@@ -373,9 +432,18 @@ def owners(ctx: LoadContext) -> None:
     ctx.counts["verified owners"] = len({u for u, _g in memberships})
 
 
-def _active_member(rng: random.Random, pool) -> int:
-    """A member, skewed towards the first ones: a few members write most posts."""
-    return pool[int(len(pool) * rng.random() ** 2.5)]
+def _active_member(rng: random.Random, ctx: LoadContext, at: float) -> int:
+    """A member who had joined by ``at``, skewed towards the first ones (members are numbered
+    in the order they joined): a few long-standing members write most posts."""
+    joined = max(1, bisect_right(ctx.joined, at))
+    return ctx.member_ids[int(joined * rng.random() ** 2.5)]
+
+
+def _owner(rng: random.Random, ctx: LoadContext, project: int, at: float) -> int:
+    """An owner of the project verified by ``at`` (verified within CLAIM_DAYS of joining)."""
+    owners_ = ctx.owners_by_project[project]
+    last = ctx.member_ids.start + bisect_right(ctx.joined, at - CLAIM_DAYS * DAY) - 1
+    return owners_[rng.randrange(max(1, bisect_right(owners_, last)))]
 
 
 def topics(ctx: LoadContext) -> None:
@@ -397,17 +465,15 @@ def topics(ctx: LoadContext) -> None:
             themes_by_kind.setdefault(kind, []).append(t)
     end = ctx.plan.end().timestamp()
     start = end - HISTORY_DAYS * 86400
-    members_pool = ctx.member_ids
     drafts = []
     for board, project_index in rng.choices(boards, cum_weights=cum, k=count):
         theme = rng.choice(themes_by_kind[board.kind])
+        at = rng.uniform(start, end)
         if project_index is None:
-            poster = _active_member(rng, members_pool)
+            poster = _active_member(rng, ctx, at)
         else:
-            poster = rng.choice(ctx.owners_by_project[project_index])
-        drafts.append(
-            (rng.uniform(start, end), board.forum_id, poster, theme, ctx.pools[theme].subject(rng))
-        )
+            poster = _owner(rng, ctx, project_index, at)
+        drafts.append((at, board.forum_id, poster, theme, ctx.pools[theme].subject(rng)))
     drafts.sort()
     rows = ctx.topics
     first = next_id(Topic)
@@ -495,9 +561,9 @@ def posts(ctx: LoadContext) -> None:
             else:
                 project = project_of_forum.get(rows.forum_ids[topic])
                 if project is None:
-                    poster = _active_member(rng, ctx.member_ids)
+                    poster = _active_member(rng, ctx, stamps[k])
                 else:
-                    poster = rng.choice(ctx.owners_by_project[project])
+                    poster = _owner(rng, ctx, project, stamps[k])
                 subject = f"Re: {subject}"
                 content = pool.reply(rng)
                 approved = rng.random() >= UNAPPROVED_REPLY_SHARE
@@ -696,18 +762,22 @@ def statistics_refresh() -> None:
 
 
 def content_fingerprint() -> str:
-    """A hash of the generated forum content by natural keys, independent of primary keys."""
+    """A hash of the generated content by natural keys, independent of primary keys."""
     digest = hashlib.sha256()
-    for row in (
+    for path in FINGERPRINT_ROWS:
+        for row in import_string(path)():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def forum_rows() -> Iterable[tuple]:
+    yield from (
         Topic.objects.order_by("created", "subject")
         .values_list("forum__name", "poster__username", "subject", "created", "posts_count")
         .iterator()
-    ):
-        digest.update(repr(row).encode())
-    for row in (
+    )
+    yield from (
         Post.objects.order_by("created", "id")
         .values_list("topic__subject", "poster__username", "content", "approved", "created")
         .iterator()
-    ):
-        digest.update(repr(row).encode())
-    return digest.hexdigest()
+    )

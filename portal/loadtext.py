@@ -254,3 +254,70 @@ class ThemePool:
 def render_paragraphs(text: str) -> str:
     """The HTML forum.rendering produces for plain paragraphs, without its per-post cost."""
     return "\n\n".join(f"<p>{escape(p, quote=False)}</p>" for p in text.split("\n\n")) + "\n"
+
+
+# --- Member profiles and points -------------------------------------------------------------
+
+# Mainland mobile prefixes in use (China Mobile, Unicom, Telecom, Broadnet).
+MOBILE_PREFIXES = (
+    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152",
+    "153", "155", "156", "157", "158", "159", "166", "173", "175", "176", "177", "178", "180",
+    "181", "182", "183", "184", "185", "186", "187", "188", "189", "191", "198", "199",
+)  # fmt: skip
+DISTRICTS = {
+    "上海": ("浦东新区", "闵行区", "青浦区", "徐汇区", "嘉定区"),
+    "杭州": ("滨江区", "西湖区", "余杭区", "萧山区", "拱墅区"),
+    "深圳": ("南山区", "福田区", "宝安区", "龙岗区", "龙华区"),
+    "广州": ("天河区", "海珠区", "番禺区", "白云区", "黄埔区"),
+    "北京": ("朝阳区", "海淀区", "丰台区", "通州区", "昌平区"),
+    "成都": ("高新区", "锦江区", "武侯区", "天府新区", "双流区"),
+    "武汉": ("江汉区", "武昌区", "洪山区", "东湖高新区", "汉阳区"),
+    "南京": ("鼓楼区", "建邺区", "江宁区", "栖霞区", "浦口区"),
+    "苏州": ("工业园区", "姑苏区", "吴中区", "相城区", "高新区"),
+    "重庆": ("渝北区", "江北区", "南岸区", "九龙坡区", "沙坪坝区"),
+    "西安": ("雁塔区", "未央区", "曲江新区", "长安区", "碑林区"),
+    "天津": ("河西区", "南开区", "滨海新区", "西青区", "和平区"),
+}
+ROADS = (
+    "人民路", "建设路", "中山路", "解放大道", "湖滨路", "长江路", "学府路", "新华路", "文化路",
+    "滨江大道", "科技大道", "花园路", "锦绣路", "世纪大道", "迎宾大道", "光明路",
+)  # fmt: skip
+# Staff grants a member collects over the years: reason, category, reward and upgrade ranges.
+ACTIVITY_GRANTS = (
+    ("参加业主开放日", "marketing", (100, 300), (50, 200)),
+    ("参加中秋邻里家宴", "marketing", (100, 200), (50, 100)),
+    ("参加亲子手工课", "marketing", (50, 150), (50, 100)),
+    ("参加公益夜跑", "marketing", (100, 200), (50, 150)),
+    ("参加新春写福字活动", "marketing", (50, 100), (30, 80)),
+    ("参加社区义诊", "marketing", (50, 100), (30, 50)),
+    ("参加会员日商家体验", "marketing", (50, 150), (30, 100)),
+    ("分享楼盘推广海报", "brand", (20, 80), (10, 50)),
+    ("推荐好友入会", "brand", (100, 200), (50, 100)),
+    ("填写满意度调查问卷", "research", (100, 200), (100, 200)),
+    ("参加新品户型座谈会", "research", (200, 400), (100, 300)),
+)
+# The load data's redemption catalogue (found by name, so the demo's items are left alone).
+CATALOGUE = (
+    # name, kind, merchant, points, description
+    ("客户会帆布袋", "gift", "", 200, "客户会定制帆布购物袋，会员活动现场领取。"),
+    ("家用急救包", "gift", "", 600, "含常用药品与包扎用品，适合家庭常备。"),
+    ("洗车服务券", "voucher", "速达洗车", 300, "联盟商家各门店通用，有效期三个月。"),
+    ("电影双人票", "voucher", "星光影城", 900, "周一至周日均可使用，3D 影片需补差价。"),
+    ("物业费抵扣券200元", "voucher", "物业服务中心", 2000, "可抵扣下期物业费。"),
+)
+
+
+def real_name(rng: random.Random) -> str:
+    """A registered name: a surname and (mostly) two given characters."""
+    return rng.choice(SURNAMES) + "".join(
+        rng.choices(GIVEN_CHARS, k=1 if rng.random() < 0.25 else 2)
+    )
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+def address(rng: random.Random, city: str) -> str:
+    district = rng.choice(DISTRICTS.get(city, ("新区",)))
+    return f"{district}{rng.choice(ROADS)} {rng.randint(1, 300)} 号"

@@ -44,6 +44,14 @@ logger = logging.getLogger(__name__)
 
 Ledger = PointsEntry.Ledger
 OWNER_MINIMUM_LEVEL = "silver"
+# The club's levels as migrations 0003 and 0005 create them on a fresh database:
+# code, name, rank, upgrade points threshold, upgrade points to keep it, benefits.
+DEFAULT_LEVELS = (
+    ("basic", "普卡", 1, 0, 0, "会员活动报名；积分兑换礼品"),
+    ("silver", "银卡", 2, 1000, 0, "业主专属板块；会员日商家折扣；生日礼遇"),
+    ("gold", "金卡", 3, 5000, 500, "银卡全部礼遇；物业服务优先响应；年度答谢活动"),
+    ("platinum", "白金卡", 4, 20000, 2000, "金卡全部礼遇；专属客户经理；新盘优先认购"),
+)
 
 
 class PointsError(Exception):
@@ -215,6 +223,28 @@ def points_grant(
 
 
 # --- Levels ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_levels_ensure() -> list[MemberLevel]:
+    """The levels in rank order; the default ones when there are none at all.
+
+    Migrations create them; a database whose levels were wiped (a flushed test database) gets
+    them back here. Levels an administrator configured are left exactly as they are.
+    """
+    if not MemberLevel.objects.exists():
+        for code, name, rank, threshold, retention, benefits in DEFAULT_LEVELS:
+            level = MemberLevel(
+                code=code,
+                name=name,
+                rank=rank,
+                upgrade_points_threshold=threshold,
+                yearly_retention_points=retention,
+                benefits=benefits,
+            )
+            level.full_clean()
+            level.save()
+    return list(MemberLevel.objects.order_by("rank"))
 
 
 def level_for_points(upgrade_points: int) -> MemberLevel | None:

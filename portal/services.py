@@ -82,7 +82,11 @@ PROFILE_COMPLETION_FIELDS = (
 
 def member_number_for(*, user: User) -> str:
     """Unique because the user's primary key is; readable on a card (KH00000042)."""
-    return f"{MEMBER_NUMBER_PREFIX}{user.pk:08d}"
+    return member_number_for_id(user_id=user.pk)
+
+
+def member_number_for_id(*, user_id: int) -> str:
+    return f"{MEMBER_NUMBER_PREFIX}{user_id:08d}"
 
 
 def member_profile_ensure(*, user: User) -> MemberProfile:

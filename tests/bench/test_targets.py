@@ -4,6 +4,7 @@ import pytest
 from machina.apps.forum_conversation.models import Topic
 
 from bench.targets import discover
+from cms.models import NewsPage
 from portal.loaddata import LoadPlan, generate
 
 PLAN = LoadPlan(
@@ -31,6 +32,16 @@ def test_targets_point_at_pages_the_benchmark_can_load(targets, client):
     topic = Topic.objects.get(pk=topic_page.context["topic"].pk)
     assert topic.posts_count == targets["topic_posts"]
     assert topic.subject in topic_page.content.decode()
+
+
+def test_the_news_article_target_is_a_generated_article_a_visitor_may_read(targets, client):
+    newest = NewsPage.objects.live().order_by("-first_published_at").first()
+
+    response = client.get(targets["news_article"])
+
+    assert targets["news_article"] == newest.url
+    assert response.status_code == 200
+    assert newest.title in response.content.decode()
 
 
 def test_the_topic_target_is_a_public_topic_a_visitor_may_read(targets, client):

@@ -5,17 +5,20 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post, Topic
 from machina.apps.forum_member.models import ForumProfile
 from machina.apps.forum_permission.handler import PermissionHandler
 
+from cms.loaddata import MIN_MERCHANTS, MIN_NEWS, OFFERS_PER_MERCHANT
+from cms.models import Merchant, NewsPage, OfferPage
 from forum.boards.models import Board, TopicVisibility
 from forum.cases.models import Case
 from forum.rendering import render_post
 from forum.visibility import can_see_topic, visible_topics
 from portal.loaddata import (
+    BENCH_STAFF,
     LONG_TOPIC_POSTS,
     LoadDataError,
     LoadPlan,
@@ -23,7 +26,7 @@ from portal.loaddata import (
     generate,
     member_username,
 )
-from portal.models import UnitOwnership, User
+from portal.models import MemberProfile, PointsEntry, RedemptionRequest, UnitOwnership, User
 
 PLAN = LoadPlan(
     members=80, topics=60, posts=400, seed=7, projects=3, until=date(2026, 1, 1), progress=False
@@ -48,6 +51,12 @@ def snapshot():
         "owners": UnitOwnership.objects.filter(status=UnitOwnership.Status.VERIFIED).count(),
         "cases": Case.objects.count(),
         "private": TopicVisibility.objects.filter(staff_only=True).count(),
+        "profiles": MemberProfile.objects.count(),
+        "points entries": PointsEntry.objects.count(),
+        "redemptions": RedemptionRequest.objects.count(),
+        "merchants": Merchant.objects.count(),
+        "news": NewsPage.objects.count(),
+        "offers": OfferPage.objects.count(),
         "first_subjects": list(
             Topic.objects.order_by("created").values_list("subject", flat=True)[:10]
         ),
@@ -71,6 +80,11 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     assert first == again
     assert first["posts"] == PLAN.posts
     assert first["topics"] == PLAN.topics
+    assert first["profiles"] == PLAN.members + len(BENCH_STAFF)
+    assert first["points entries"] > PLAN.members
+    assert first["merchants"] == MIN_MERCHANTS
+    assert first["news"] == MIN_NEWS
+    assert first["offers"] == round(MIN_MERCHANTS * OFFERS_PER_MERCHANT)
     assert other["fingerprint"] != first["fingerprint"]
     assert other["first_subjects"] != first["first_subjects"]
 
@@ -163,6 +177,23 @@ def test_owners_board_topics_are_written_by_that_projects_owners(loaded):
     ):
         group = topic.forum.board.project.owners_group
         assert topic.poster.groups.filter(pk=group.pk).exists()
+
+
+def test_members_post_after_joining_and_owners_after_their_verification(loaded):
+    assert not Post.objects.filter(created__lt=F("poster__date_joined")).exists()
+    verified = {
+        (o.member_id, o.project_id): o.decided_at
+        for o in UnitOwnership.objects.filter(status=UnitOwnership.Status.VERIFIED)
+    }
+    owners_posts = Post.objects.filter(topic__forum__board__kind=Board.Kind.OWNERS)
+    assert owners_posts.exists()
+    for post in owners_posts.select_related("topic__forum__board"):
+        decided = verified[(post.poster_id, post.topic.forum.board.project_id)]
+        assert decided < post.created
+    for ownership in UnitOwnership.objects.select_related("member"):
+        assert ownership.member.date_joined <= ownership.created_at
+        if ownership.decided_at:
+            assert ownership.created_at < ownership.decided_at
 
 
 def test_private_complaints_are_hidden_from_other_members_but_not_their_author(loaded):

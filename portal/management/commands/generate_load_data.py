@@ -8,8 +8,9 @@ from portal.loaddata import DEFAULT_PASSWORD, LoadDataError, LoadPlan, generate
 
 class Command(BaseCommand):
     help = (
-        "Fill a fresh database with club-scale load data (members, owners, boards, topics, "
-        "posts, cases) for benchmarks. Deterministic for a seed; bulk inserts, no signals."
+        "Fill a fresh database with club-scale load data (members with profiles, points and "
+        "levels, owners, boards, topics, posts, cases, merchants, news, offers) for benchmarks. "
+        "Deterministic for a seed; bulk inserts, no signals."
     )
 
     def add_arguments(self, parser):
