@@ -414,6 +414,7 @@ class OfferIndexPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.OfferPage"]
     max_count = 1
+    per_page = 24
 
     class Meta:
         verbose_name = _("offer index")
@@ -429,9 +430,11 @@ class OfferIndexPage(Page):
         offers = selectors.offers_valid_on(
             day=timezone.localdate(), parent=self, category=category, city=city
         )
+        page_obj = Paginator(offers, self.per_page).get_page(request.GET.get("page"))
         context.update(
             {
-                "offers": offers,
+                "page_obj": page_obj,
+                "offers": page_obj.object_list,
                 "categories": MerchantCategory.choices,
                 "cities": selectors.offer_cities(parent=self),
                 "category": category,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -118,3 +120,21 @@ def test_offer_is_valid_on_its_first_and_last_day(cafe):
 
     assert offer.is_valid_on(days(0)) and offer.is_valid_on(days(3))
     assert not offer.is_valid_on(days(4)) and not offer.is_valid_on(days(-1))
+
+
+def test_listing_pages_keep_the_filters(client, offer_index, cafe, gym, monkeypatch):
+    from cms.models import OfferIndexPage
+
+    monkeypatch.setattr(OfferIndexPage, "per_page", 2)
+    for n in range(3):
+        make_offer(offer_index, slug=f"coffee-{n}", title=f"咖啡优惠{n}", merchant=cafe, end=n + 1)
+    make_offer(offer_index, slug="fitness", title="健身体验周", merchant=gym)
+
+    first = client.get("/offers/", {"city": "上海"}).text
+    second = client.get("/offers/", {"city": "上海", "page": 2}).text
+
+    assert "咖啡优惠0" in first and "咖啡优惠1" in first and "咖啡优惠2" not in first
+    next_link = re.search(r'href="([^"]*page=2[^"]*)" rel="next"', first)
+    assert next_link and "city=" in next_link.group(1)
+    assert "咖啡优惠2" in second and "健身体验周" not in second
+    assert "第 2 页，共 2 页" in second
