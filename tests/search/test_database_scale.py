@@ -197,3 +197,20 @@ def test_the_backend_reads_its_candidate_limit_from_settings(settings):
     assert DatabaseBackend().candidates == 7
     settings.SEARCH_CANDIDATES = 0
     assert DatabaseBackend().candidates == 1
+
+
+@pytest.mark.django_db
+def test_older_matches_are_found_when_recent_windows_hold_too_few(settings, help_board, member):
+    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_CANDIDATES = 2
+    for subject, days in (("交房验收新", 10), ("交房验收中", 200), ("交房验收旧", 900)):
+        _age(make_topic(forum=help_board, poster=member, subject=subject, content="x"), days)
+    _drain()
+
+    newest = search_as(member, "验收", sort=SORT_NEWEST)
+    assert [hit.title for hit in newest.hits] == ["交房验收新", "交房验收中"]
+    assert newest.capped
+    settings.SEARCH_CANDIDATES = 5
+    everything = search_as(member, "验收")
+    assert titles(everything) == {"交房验收新", "交房验收中", "交房验收旧"}
+    assert everything.total == 3 and not everything.capped
