@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a visitor's cached page skips them (see PAGE_CACHE below).
+    "portal.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,42 @@ CACHES["machina_attachments"] = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Page cache for visitors (portal.pagecache) -------------------------------------------
+# Whole public pages for readers without a session, in the default cache (shared by all
+# workers only with REDIS_URL). Invalidated after every change a visitor can see; this bounds
+# what nothing signals (an offer reaching its end date).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Never cached: regular expressions matched at the start of the path. Anything personal or that
+# writes belongs here (a visitor's request there is not cached even when it answers 200).
+PAGE_CACHE_EXCLUDE = [
+    "/accounts/",
+    "/me/",
+    "/members/",
+    "/triage/",
+    "/search/",
+    "/cms/",
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/healthz",
+    "/bench/",
+    "/i18n/",
+    "/_util/",
+    "/static/",
+    "/media/",
+    # forum: reports, notifications, profiles, moderation, read marks, its search, attachments,
+    # polls, and the write forms of topics and posts
+    "/forum/club/",
+    "/forum/member/",
+    "/forum/moderation/",
+    "/forum/tracking/",
+    "/forum/search/",
+    "/forum/attachment/",
+    "/forum/poll/",
+    r"/forum/forum/[^/]+/topic/(?:create/|[^/]+/(?:update/|post/|\d+/post/))",
+]
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")
