@@ -1,10 +1,19 @@
-"""The page cache's storage: a generation number, page keys under it, and invalidation.
+"""The page cache's storage: pages in each process's memory, one shared generation number.
 
-Every stored page is keyed under the generation current when its request started. Invalidation
-increments the generation, so every page stored before it becomes unreachable at once (the old
-entries expire with their timeout). A request reads the generation before its view reads the
-database; a change bumps the generation after its commit. So a page rendered from data older
-than a change is always stored under a generation older than the bump, and never served after.
+A page is stored with the generation current when its request started, and served only while
+that is still the current generation. Invalidation increments the generation, so every stored
+page becomes stale at once. A request reads the generation before its view reads the database;
+a change bumps the generation after its commit. So a page rendered from data older than a change
+always carries a generation older than the bump, and is never served after it.
+
+The generation lives in the default cache: with REDIS_URL one number for every worker, command
+and task process. Each process re-reads it at most every PAGE_CACHE_CHECK_SECONDS (default 1)
+and learns its own bumps at once, so a change made in one worker reaches visitors of the others
+within that time. Pages live in the `pages` cache alias, local memory in each worker (at most
+PAGE_CACHE_MAX_PAGES; a newer render of a page replaces the older one). A hit therefore touches
+no network at all. Measured on the 2-core machine with gunicorn and wrk: pages and generation
+in Redis, hits reached about 0.5 of the bare view's throughput; one small Redis read a request,
+0.5 to 0.7; no Redis read, more than the bare view (which runs sessions and auth).
 """
 
 from __future__ import annotations
@@ -14,11 +23,12 @@ import time
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest
 
 GENERATION_KEY = "pagecache:generation"
+PAGES_CACHE_ALIAS = "pages"
 PAGE_KEY_PREFIX = "pagecache:page:"
 SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -29,22 +39,40 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1000
 
 
+# This process's copy of the generation and when it was read (time.monotonic()).
+_known: tuple[int | None, float] = (None, 0.0)
+
+
+def _remember(generation: int | None) -> int | None:
+    global _known
+    _known = (generation, time.monotonic())
+    return generation
+
+
 def page_cache_generation() -> int | None:
-    """The current generation, created when missing; None when the cache keeps nothing."""
+    """The current generation (at most PAGE_CACHE_CHECK_SECONDS old), created when missing.
+
+    None when the cache keeps nothing (a dummy cache): then no page is stored.
+    """
+    generation, read_at = _known
+    if generation is not None and time.monotonic() - read_at < settings.PAGE_CACHE_CHECK_SECONDS:
+        return generation
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
-    return generation
+    return _remember(generation)
 
 
 def page_cache_invalidate() -> None:
     """Make every stored page stale: visitors get freshly rendered pages from now on."""
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:  # missing (never created, evicted or cleared)
-        if not cache.add(GENERATION_KEY, _fresh_generation(), timeout=None):
-            cache.incr(GENERATION_KEY)
+        generation = _fresh_generation()
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.incr(GENERATION_KEY)  # another process created it meanwhile
+    _remember(generation)
 
 
 def page_cache_invalidate_on_commit() -> None:
@@ -62,7 +90,7 @@ def page_language(request: HttpRequest) -> str:
     return chosen if chosen in SUPPORTED_LANGUAGES else settings.LANGUAGE_CODE
 
 
-def page_key(*, request: HttpRequest, generation: int) -> str:
+def page_key(*, request: HttpRequest) -> str:
     # Parameters sorted by name (values of one name keep their order): ?a=1&b=2 and ?b=2&a=1
     # are one page.
     query = sorted(
@@ -70,7 +98,6 @@ def page_key(*, request: HttpRequest, generation: int) -> str:
         key=lambda pair: pair[0],
     )
     parts = (
-        str(generation),
         page_language(request),
         request.scheme,
         request.get_host(),
@@ -81,10 +108,23 @@ def page_key(*, request: HttpRequest, generation: int) -> str:
     return f"{PAGE_KEY_PREFIX}{digest}"
 
 
-def page_fetch(*, key: str) -> tuple[list[tuple[str, str]], bytes] | None:
-    """(headers, body) of a stored page, or None."""
-    return cache.get(key)
+def page_fetch(*, key: str) -> tuple[int | None, tuple[list[tuple[str, str]], bytes] | None]:
+    """(the current generation, (headers, body) of the page if stored under it).
+
+    The generation is None when the cache keeps nothing (then nothing is stored either).
+    """
+    generation = page_cache_generation()
+    if generation is None:
+        return None, None
+    stored = caches[PAGES_CACHE_ALIAS].get(key)
+    if stored is None or stored[0] != generation:
+        return generation, None
+    return generation, stored[1:]
 
 
-def page_store(*, key: str, headers: list[tuple[str, str]], content: bytes) -> None:
-    cache.set(key, (headers, content), timeout=settings.PAGE_CACHE_SECONDS)
+def page_store(
+    *, key: str, generation: int, headers: list[tuple[str, str]], content: bytes
+) -> None:
+    caches[PAGES_CACHE_ALIAS].set(
+        key, (generation, headers, content), timeout=settings.PAGE_CACHE_SECONDS
+    )

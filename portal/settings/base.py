@@ -171,11 +171,22 @@ CACHES["machina_attachments"] = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Page cache for visitors (portal.pagecache) -------------------------------------------
-# Whole public pages for readers without a session, in the default cache (shared by all
-# workers only with REDIS_URL). Invalidated after every change a visitor can see; this bounds
-# what nothing signals (an offer reaching its end date).
+# Whole public pages for readers without a session, kept in each worker's memory (at most
+# PAGE_CACHE_MAX_PAGES) under a generation number in the default cache (shared by all workers
+# only with REDIS_URL). Invalidated after every change a visitor can see; PAGE_CACHE_SECONDS
+# bounds what nothing signals (an offer reaching its end date). See portal/pagecache/services.py.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_MAX_PAGES = env.int("PAGE_CACHE_MAX_PAGES", default=500)
+# How old a worker's copy of the generation may be: a change made through another worker (or a
+# command) reaches this one's visitors within it. 0 reads the shared cache on every request.
+PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=1.0)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kehuhui-pages",
+    "TIMEOUT": PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_PAGES},
+}
 # Never cached: regular expressions matched at the start of the path. Anything personal or that
 # writes belongs here (a visitor's request there is not cached even when it answers 200).
 PAGE_CACHE_EXCLUDE = [

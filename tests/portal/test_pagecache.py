@@ -524,6 +524,29 @@ def test_an_edited_template_under_runserver_drops_every_page(settings, boards):
     )
 
 
+def test_another_processs_change_is_seen_when_the_workers_copy_is_due(settings, boards):
+    visit("/forum/")  # reads the shared generation (PAGE_CACHE_CHECK_SECONDS is 0 in tests)
+    settings.PAGE_CACHE_CHECK_SECONDS = 3600
+
+    cache.incr(services.GENERATION_KEY)  # what page_cache_invalidate() in another process does
+    while_copy_is_fresh = visit("/forum/")
+    settings.PAGE_CACHE_CHECK_SECONDS = 0  # the copy is due
+    once_due = visit("/forum/")
+
+    assert while_copy_is_fresh[HEADER] == "hit"
+    assert once_due[HEADER] == "miss"
+
+
+def test_this_processs_own_change_is_seen_at_once(settings, boards):
+    visit("/forum/")
+    settings.PAGE_CACHE_CHECK_SECONDS = 3600
+
+    services.page_cache_invalidate()
+
+    assert visit("/forum/")[HEADER] == "miss"
+    assert visit("/forum/")[HEADER] == "hit"
+
+
 def test_a_lost_generation_starts_above_every_earlier_one(boards):
     visit("/forum/")
     before = services.page_cache_generation()
