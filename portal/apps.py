@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import receivers  # noqa: F401
+        from portal.pagecache import receivers as pagecache_receivers
+
+        pagecache_receivers.connect()

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a visitor's cached page skips them (see PAGE_CACHE below).
+    "portal.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,53 @@ CACHES["machina_attachments"] = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Page cache for visitors (portal.pagecache) -------------------------------------------
+# Whole public pages for readers without a session, kept in each worker's memory (at most
+# PAGE_CACHE_MAX_PAGES) under a generation number in the default cache (shared by all workers
+# only with REDIS_URL). Invalidated after every change a visitor can see; PAGE_CACHE_SECONDS
+# bounds what nothing signals (an offer reaching its end date). See portal/pagecache/services.py.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_MAX_PAGES = env.int("PAGE_CACHE_MAX_PAGES", default=500)
+# How old a worker's copy of the generation may be: a change made through another worker (or a
+# command) reaches this one's visitors within it. 0 reads the shared cache on every request.
+PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=1.0)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kehuhui-pages",
+    "TIMEOUT": PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_PAGES},
+}
+# Never cached: regular expressions matched at the start of the path. Anything personal or that
+# writes belongs here (a visitor's request there is not cached even when it answers 200).
+PAGE_CACHE_EXCLUDE = [
+    "/accounts/",
+    "/me/",
+    "/members/",
+    "/triage/",
+    "/search/",
+    "/cms/",
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/healthz",
+    "/bench/",
+    "/i18n/",
+    "/_util/",
+    "/static/",
+    "/media/",
+    # forum: reports, notifications, profiles, moderation, read marks, its search, attachments,
+    # polls, and the write forms of topics and posts
+    "/forum/club/",
+    "/forum/member/",
+    "/forum/moderation/",
+    "/forum/tracking/",
+    "/forum/search/",
+    "/forum/attachment/",
+    "/forum/poll/",
+    r"/forum/forum/[^/]+/topic/(?:create/|[^/]+/(?:update/|post/|\d+/post/))",
+]
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")

@@ -20,3 +20,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The page cache is invalidated after commits, which never happen inside a test's transaction:
+# off here, on in the tests that exercise it (tests/portal/test_pagecache.py).
+PAGE_CACHE = False
+# Every request reads the generation from the default cache, which each test starts empty.
+PAGE_CACHE_CHECK_SECONDS = 0
