@@ -9,6 +9,13 @@ database of its own (it empties the search table):
     createdb -h 127.0.0.1 -U postgres kehuhui_i6_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kehuhui_i6_bench \
         .venv/bin/python bench/search_bench.py --explain
+
+With --existing it generates nothing and empties nothing: it times a query mix of the load
+generator's words on the index already built (generate_load_data, then search_reindex), as a
+visitor and as the member m0000001, each query sorted by relevance and by date:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kehuhui_bench \
+        .venv/bin/python bench/search_bench.py --existing
 """
 
 import argparse
@@ -112,30 +119,71 @@ def _percentiles(timings: list[float]) -> tuple[float, float]:
     return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
 
 
-def query_latencies(backend, audience, repeat: int) -> dict:
+def query_latencies(backend, audience, repeat: int, queries=QUERIES) -> dict:
     """Each query of the mix, sorted by relevance and by date, `repeat` times (one warm-up)."""
     timings, per_query = [], {}
-    for text in QUERIES:
+    for text in queries:
         for sort in ("relevance", SORT_NEWEST):
             backend.search(SearchQuery(text=text, sort=sort), audience=audience)
-    for text in QUERIES:
+    for text in queries:
         for sort in ("relevance", SORT_NEWEST):
             for _ in range(repeat):
                 started = time.perf_counter()
                 results = backend.search(SearchQuery(text=text, sort=sort), audience=audience)
                 elapsed = (time.perf_counter() - started) * 1000
                 timings.append(elapsed)
-                per_query.setdefault(text, {"hits": results.total, "ms": []})["ms"].append(elapsed)
+                figures = per_query.setdefault(
+                    text, {"hits": results.total, "capped": results.capped, "ms": []}
+                )
+                figures["ms"].append(elapsed)
     p50, p95 = _percentiles(timings)
     return {"p50": p50, "p95": p95, "n": len(timings), "per_query": per_query}
 
 
+# Words of the load generator's text (portal/loadtext.py), from a fifth of all posts to a few.
+LOAD_QUERIES = ["物业", "漏水", "车位", "充电桩", "电梯", "绿化", "门禁", "钢琴老师",
+                "地库 漏水", '"物业服务中心"']  # fmt: skip
+
+
+def existing(repeat: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum.permissions import ClubPermissionHandler
+    from search.selectors import audience_for
+
+    backend = DatabaseBackend()
+    total = SearchDocument.objects.count()
+    print(f"database: {connection.vendor}; {total:,} documents indexed", flush=True)
+    member = get_user_model().objects.get(username="m0000001")
+    for name, user in (("visitor", AnonymousUser()), ("member m0000001", member)):
+        audience = audience_for(user=user, permission_handler=ClubPermissionHandler())
+        latency = query_latencies(backend, audience, repeat, LOAD_QUERIES)
+        print(
+            f"{name}: query p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms over "
+            f"{latency['n']} queries ({len(LOAD_QUERIES)} texts × relevance/newest)",
+            flush=True,
+        )
+        for text, figures in latency["per_query"].items():
+            p50, p95 = _percentiles(figures["ms"])
+            more = "+" if figures["capped"] else ""
+            print(
+                f"    {text:<14} matches {figures['hits']:>6,}{more:<1}  "
+                f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--existing", action="store_true", help="time the index already built")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--explain", action="store_true", help="print the PostgreSQL plan")
     args = parser.parse_args()
+    if args.existing:
+        existing(args.repeat)
+        return
 
     call_command("migrate", verbosity=0)
     backend = DatabaseBackend()

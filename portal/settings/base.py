@@ -314,6 +314,8 @@ MACHINA_FORUM_NAME = "客户会论坛"
 MACHINA_BASE_TEMPLATE_NAME = "base.html"
 MACHINA_MARKUP_LANGUAGE = ("forum.rendering.render_post", {})
 MACHINA_MARKUP_WIDGET = "django.forms.Textarea"
+# Twenty posts a page of a topic (machina: 15), as on the club forums members know.
+MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE = 20
 # Visitors never post or vote; members get these unless an administrator says otherwise.
 MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's

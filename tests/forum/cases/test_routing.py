@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from forum.cases.models import Case, CaseEvent, RoutingRule
@@ -147,13 +145,9 @@ def test_a_moderators_override_becomes_a_training_label(
     assert current_model()[0] == retrained.version
 
 
-def test_routing_one_post_takes_under_5_ms_once_the_model_is_loaded(routing_model):
-    route(text="预热")
-    # CPU time, not wall time: on a busy shared machine the wall clock measures the neighbours.
-    started = time.process_time()
-    for _ in range(50):
-        suggestion = route(text="小区垃圾两天没人清理，保安也不管")
-    per_post_ms = (time.process_time() - started) * 1000 / 50
+def test_routing_the_same_post_again_gives_the_same_answer(routing_model):
+    # Its time is measured by bench/routing_bench.py, not asserted here (docs/benchmarks.md).
+    first = route(text="小区垃圾两天没人清理，保安也不管")
+    again = route(text="小区垃圾两天没人清理，保安也不管")
 
-    assert suggestion.department.code == "property"
-    assert per_post_ms < 10  # measured 3.9–4.3 ms here; the margin absorbs slower CI machines
+    assert first.department.code == again.department.code == "property"
