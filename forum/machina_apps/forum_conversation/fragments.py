@@ -4,10 +4,11 @@ Rendering a page of posts (machina's per-post permission tags, badges, avatars) 
 of a member's topic page at 1M posts (docs/benchmarks.md). The fragment is keyed by what it
 shows and by the reader's kind:
 
-- what it shows: language, topic, the page's posts with their edit times and authors, the
-  accepted answer, the official replies. A new reply, an edit, an accepted answer or an
-  official reply gives a new key; a poster's name, badge or post count reaches it within the
-  fragment's lifetime (5 minutes).
+- what it shows: language, topic, the page's posts with their edit times, and for each author
+  what the sidebar shows (name, badges with the level and whether it is shown, post count,
+  avatar, signature), the accepted answer, the official replies. A new reply, an edit, a
+  hidden badge, an accepted answer or an official reply gives a new key at once. The authors'
+  data is prefetched with the posts, so the key costs no query.
 - who reads: visitors share one copy; members share one copy per set of groups (board
   permissions come from groups), and only when nothing on the page depends on who they are:
   no post of their own on it (edit and report links), not the topic's author (the accept
@@ -40,6 +41,28 @@ def _reader(user, posts) -> str:
     return f"member:{groups}"
 
 
+def _poster(post) -> str:
+    from forum.boards.templatetags.boards_tags import badges_for
+
+    poster = post.poster
+    if poster is None:
+        return f"anonymous:{post.username}"
+    profile = getattr(poster, "forum_profile", None)
+    badges = ",".join(f"{b['kind']}={b['label']}" for b in badges_for(poster))
+    return ":".join(
+        str(part)
+        for part in (
+            poster.pk,
+            poster.get_username(),
+            getattr(poster, "display_name", ""),
+            badges,
+            getattr(profile, "posts_count", ""),
+            getattr(getattr(profile, "avatar", None), "name", ""),
+            hashlib.sha256(str(getattr(profile, "signature", "") or "").encode()).hexdigest()[:16],
+        )
+    )
+
+
 def topic_posts_cache_key(
     *, user, topic, posts, accepted_post_id, official_ids, can_accept_answer, poll
 ) -> str | None:
@@ -47,7 +70,7 @@ def topic_posts_cache_key(
     if poll is not None or can_accept_answer:
         return None
     page = ";".join(
-        f"{post.pk}:{post.poster_id}:{post.updated.timestamp() if post.updated else ''}"
+        f"{post.pk}:{post.updated.timestamp() if post.updated else ''}:{_poster(post)}"
         for post in posts
     )
     parts = [
