@@ -117,10 +117,6 @@ TEMPLATES = [
                 "machina.core.context_processors.metadata",
                 "portal.context_processors.site",
             ],
-            # machina's permission tag, without its per-call member listing (see the module).
-            "libraries": {
-                "forum_permission_tags": "forum.boards.templatetags.club_permission_tags",
-            },
         },
     },
 ]

@@ -4,8 +4,8 @@ machina's tag checks the method name against ``inspect.getmembers(handler)`` eac
 about 0.3 ms a call; a topic page rendered afresh calls it twice per post (edit, delete) and
 more in its header and actions: its CPU went from 81 to 65 ms at 1M posts without that listing
 (docs/benchmarks.md). Same contract: only public methods of the request's permission handler
-may be called. Installed under machina's library name through TEMPLATES' ``libraries``, so
-machina's templates and ours load it with ``{% load forum_permission_tags %}``.
+may be called. The theme's templates load it (``{% load club_permission_tags %}``); machina's
+own templates that the theme does not override keep machina's tag.
 """
 
 import inspect
