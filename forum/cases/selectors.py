@@ -7,7 +7,7 @@ import re
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from forum.cases.models import Case, CaseEvent, Department, case_due_expression
+from forum.cases.models import Case, CaseEvent, Department, OfficialReply, case_due_expression
 from forum.cases.sla import warning_window
 
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -118,3 +118,8 @@ def due_state(case: Case, now=None) -> str:
     if due <= now + warning_window():
         return "soon"
     return ""
+
+
+def official_post_ids(*, topic) -> set[int]:
+    """The posts of a topic that are official replies (marked 官方回复 on the topic page)."""
+    return set(OfficialReply.objects.filter(post__topic=topic).values_list("post_id", flat=True))

@@ -41,14 +41,7 @@ SCORE = 2 + len(FACETS)
 PLAN_BUDGET_MS = 250
 # Newest-first searches look in these recent windows first (see DatabaseBackend._candidates).
 RECENT_WINDOWS = (datetime.timedelta(days=90), datetime.timedelta(days=365))
-# Columns written by the backend, in COPY order (search_vector is generated from `terms`).
-COLUMNS = ["kind", "object_id", *(SearchDocument._meta.get_field(f).column for f in [
-    "title", "body", "terms", "url", "created", "forum_id", "topic_id", "project_id",
-    "department_id", "status", "author_id", "topic_author_id", "approved", "topic_approved",
-    "staff_only", "members_only", "indexed_at",
-])]  # fmt: skip
-BATCH_TABLE = "search_document_batch"  # temporary, per connection
-REBUILD_KEYS = "search_rebuild_keys"  # unlogged, lives while a rebuild runs (and resumes)
+# Fields a document write replaces (the upsert's update fields).
 DOCUMENT_FIELDS = [
     "title",
     "body",
@@ -68,6 +61,11 @@ DOCUMENT_FIELDS = [
     "members_only",
     "indexed_at",
 ]
+# Columns written by COPY, in order (each field's column is its name; search_vector is generated
+# from `terms` by PostgreSQL).
+COLUMNS = ["kind", "object_id", *DOCUMENT_FIELDS]
+BATCH_TABLE = "search_document_batch"  # temporary, per connection
+REBUILD_KEYS = "search_rebuild_keys"  # unlogged, lives while a rebuild runs (and resumes)
 
 
 def audience_q(audience: Audience) -> Q:

@@ -1,7 +1,7 @@
 from django import template
 
-from forum.cases import forms, services
-from forum.cases.models import Case, OfficialReply
+from forum.cases import forms, selectors, services
+from forum.cases.models import Case
 
 register = template.Library()
 
@@ -25,18 +25,11 @@ def case_panel(context, topic):
             case and user and user.is_authenticated and services.can_work_on(user, case)
         ),
         "rate_form": forms.RateForm(),
-        "official_post_ids": set(
-            OfficialReply.objects.filter(case=case).values_list("post_id", flat=True)
-        )
-        if case
-        else set(),
+        # The topic page's view has them already (its posts fragment is keyed on them).
+        "official_post_ids": context.get("official_ids")
+        if context.get("official_ids") is not None
+        else (selectors.official_post_ids(topic=topic) if case else set()),
     }
-
-
-@register.simple_tag
-def official_post_ids(topic) -> set[int]:
-    """The posts of a topic that are official replies (for a 官方回复 mark in the topic page)."""
-    return set(OfficialReply.objects.filter(post__topic=topic).values_list("post_id", flat=True))
 
 
 @register.inclusion_tag("cases/member_cases.html", takes_context=True)

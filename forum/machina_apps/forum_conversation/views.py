@@ -12,7 +12,7 @@ from machina.apps.forum_conversation import views as machina_views
 
 from forum.boards.answers import can_accept_answer
 from forum.boards.models import AcceptedAnswer, Board
-from forum.cases.templatetags.cases_tags import official_post_ids
+from forum.cases.selectors import official_post_ids
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
 
@@ -60,7 +60,7 @@ class TopicView(machina_views.TopicView):
             user=user, topic=topic, permission_handler=handler
         )
         context["can_report"] = user.is_authenticated and handler.can_see_topic(topic, user)
-        context["official_ids"] = official_post_ids(topic)
+        context["official_ids"] = official_post_ids(topic=topic)
         context["posts_cache_key"] = topic_posts_cache_key(
             user=user,
             topic=topic,
