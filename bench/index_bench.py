@@ -27,7 +27,7 @@ import rjieba  # noqa: E402
 from machina.apps.forum_conversation.models import Post  # noqa: E402
 
 from search.backends import get_backend  # noqa: E402
-from search.services import index_rebuild  # noqa: E402
+from search.rebuild import index_rebuild  # noqa: E402
 
 
 def post_texts(limit: int) -> list[str]:

@@ -14,8 +14,8 @@ def discover() -> dict:
     from machina.apps.forum_conversation.models import Post, Topic
 
     from forum.boards.models import Board
-    from portal.loaddata import member_username
-    from portal.models import User
+    from portal.loaddata.core import member_username
+    from portal.members.models import User
 
     found = {
         "member": member_username(0),

@@ -29,7 +29,7 @@ from cms.models import (
     OfferIndexPage,
     OfferPage,
 )
-from portal.models import MemberLevel
+from portal.members.models import MemberLevel
 
 WELCOME = (
     "<p>客户会是业主与准业主的俱乐部：在这里阅读社区新闻、查阅会员手册、领取联盟商家优惠，"

@@ -1,6 +1,6 @@
 """Load data step for the CMS: alliance merchants, news articles and merchant offers.
 
-Appended to ``portal.loaddata.LOAD_STEPS``. The news index and the offers index are created
+Appended to ``portal.loaddata.core.LOAD_STEPS``. The news index and the offers index are created
 through Wagtail's API when missing (as ``seed_demo`` creates them, same slugs and titles); the
 articles and offers below them are written in bulk like the forum: ``wagtailcore_page`` rows
 with their treebeard materialised paths (after the parent's last child), depth, url path,
@@ -26,12 +26,19 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms import loadtext
 from cms.demo import HOW_TO_REDEEM, SECTIONS, child_page_ensure
 from cms.models import HomePage, Merchant, NewsIndexPage, NewsPage, OfferIndexPage, OfferPage
-from portal import loadtext as portal_loadtext
-from portal.loaddata import DAY, HISTORY_DAYS, LoadContext, LoadDataError, next_id, reset_sequences
-from portal.models import MemberLevel
+from portal.loaddata import cms_text as loadtext
+from portal.loaddata import text as portal_loadtext
+from portal.loaddata.core import (
+    DAY,
+    HISTORY_DAYS,
+    LoadContext,
+    LoadDataError,
+    next_id,
+    reset_sequences,
+)
+from portal.members.models import MemberLevel
 
 MEMBERS_PER_MERCHANT = 250
 MIN_MERCHANTS = 20

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from machina.apps.forum.models import Forum
 
 from forum.cases.models import Case, Department
-from portal.models import HousingProject
+from portal.members.models import HousingProject
 from search.models import DocumentKind
 
 KIND_PARAMS = {

@@ -1,7 +1,8 @@
 """Keeping the index in step with the database: a durable queue drained by a background task.
 
 Every change to a post, topic, page or merchant writes an IndexQueue row in the same
-transaction as the change; after the commit a task drains the queue into the backend in bulk.
+transaction as the change (``search.queue.index_enqueue``); after the commit a task
+(``search.tasks``) drains the queue into the backend in bulk with ``queue_process`` here.
 When the engine is down the rows stay, with the error and a later retry time, and posting is
 not disturbed.
 """
@@ -10,11 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-import queue
-import threading
-from collections.abc import Iterable
 
-from django.db import connection, transaction
 from django.utils import timezone
 from machina.apps.forum_conversation.models import Post
 
@@ -30,32 +27,8 @@ from search.models import DocumentKind, IndexQueue
 
 logger = logging.getLogger(__name__)
 
-OBJECT_KINDS = ("post", "topic", "page", "merchant")
 BATCH = 500
 MAX_BACKOFF = datetime.timedelta(hours=1)
-
-
-def index_enqueue(*, object_kind: str, object_ids: Iterable[int], action: str = "index") -> None:
-    """Record that these objects changed; they reach the index after the commit."""
-    if object_kind not in OBJECT_KINDS:
-        raise ValueError(f"unknown object kind {object_kind!r}")
-    now = timezone.now()
-    rows = [
-        IndexQueue(
-            object_kind=object_kind,
-            object_id=object_id,
-            action=action,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for object_id in dict.fromkeys(object_ids)
-    ]
-    if not rows:
-        return
-    IndexQueue.objects.bulk_create(rows)
-    from search.tasks import search_index_pending
-
-    transaction.on_commit(search_index_pending.enqueue, robust=True)
 
 
 def _backoff(attempts: int) -> datetime.timedelta:
@@ -113,138 +86,3 @@ def queue_process(*, limit: int = 5000, ignore_backoff: bool = False) -> dict[st
         return {"processed": 0, "indexed": 0, "failed": len(entries)}
     IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).delete()
     return {"processed": len(entries), "indexed": written, "failed": 0}
-
-
-SOURCES = ("post", "page", "merchant")
-
-
-def _source_total(source: str, after: int) -> int:
-    from wagtail.models import Page
-
-    from search.documents import indexed_pages_q, merchants_total_after
-
-    if source == "post":
-        return Post.objects.filter(pk__gt=after).count()
-    if source == "merchant":
-        return merchants_total_after(after)
-    return Page.objects.filter(indexed_pages_q(), pk__gt=after).count()
-
-
-def _source_batch(source: str, after: int, size: int):
-    from search.documents import (
-        merchant_documents_after,
-        page_documents_after,
-        post_documents_after,
-    )
-
-    if source == "post":
-        return post_documents_after(after, size)
-    if source == "merchant":
-        return merchant_documents_after(after, size)
-    return page_documents_after(after, size)
-
-
-class _BatchWriter:
-    """Writes a rebuild's prepared batches and then advances its checkpoint.
-
-    In a thread of its own (with its own database connection) when the rebuild is not inside a
-    transaction and the database is not SQLite: the writes wait on the engine, which works on
-    the other core meanwhile, while the caller reads and segments the next batch. Inline
-    otherwise. A batch is acknowledged (checkpoint saved) only after it is written.
-    """
-
-    def __init__(self, backend: SearchBackend, checkpoint, *, threaded: bool):
-        self.backend = backend
-        self.checkpoint = checkpoint
-        self.error: BaseException | None = None
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.thread = threading.Thread(target=self._run, daemon=True) if threaded else None
-        if self.thread is not None:
-            self.thread.start()
-
-    def put(self, source: str, last_id: int, prepared, count: int) -> None:
-        if self.error is not None:
-            raise self.error
-        if self.thread is None:
-            self._write(source, last_id, prepared, count)
-        else:
-            self.queue.put((source, last_id, prepared, count))
-
-    def _write(self, source: str, last_id: int, prepared, count: int) -> None:
-        self.backend.rebuild_index(self.checkpoint.target, prepared)
-        self.checkpoint.source, self.checkpoint.last_id = source, last_id
-        self.checkpoint.done += count
-        self.checkpoint.save(update_fields=["source", "last_id", "done"])
-
-    def _run(self) -> None:
-        try:
-            while (item := self.queue.get()) is not None:
-                if self.error is None:
-                    try:
-                        self._write(*item)
-                    except BaseException as error:  # noqa: BLE001 - re-raised by the caller
-                        self.error = error
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        """Wait for every batch handed over to be written; raise what the writer raised."""
-        if self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
-def index_rebuild(
-    *, backend: SearchBackend | None = None, resume: bool = True, batch: int = BATCH, progress=None
-) -> dict[str, int]:
-    """Rebuild the index from the database into a new generation, then make it live.
-
-    A checkpoint row records the last id written, so an interrupted rebuild resumes where it
-    stopped (`resume=False` starts over). Changes made while it runs are queued again at the end.
-    """
-    from search.models import ReindexCheckpoint
-
-    backend = backend or get_backend()
-    checkpoint = ReindexCheckpoint.objects.filter(backend=backend.name).first()
-    resumed = bool(checkpoint and resume)
-    if not resumed:
-        if checkpoint is not None:
-            checkpoint.delete()
-        checkpoint = ReindexCheckpoint(backend=backend.name, source=SOURCES[0], last_id=0)
-        checkpoint.target = backend.rebuild_begin()
-        checkpoint.full_clean()
-        checkpoint.save()
-    else:
-        backend.rebuild_begin(resume_target=checkpoint.target)
-    summary = {"post": 0, "page": 0, "merchant": 0, "skipped": 0, "resumed": int(resumed)}
-    threaded = connection.vendor != "sqlite" and not connection.in_atomic_block
-    writer = _BatchWriter(backend, checkpoint, threaded=threaded)
-    try:
-        after = checkpoint.last_id
-        for source in SOURCES[SOURCES.index(checkpoint.source) :]:
-            if source != checkpoint.source:
-                after = 0
-            if progress is not None:
-                progress.reset(total=_source_total(source, after))
-                progress.set_description(source)
-            while True:
-                rows = _source_batch(source, after, batch)
-                if not rows:
-                    break
-                documents = [document for _pk, document in rows if document is not None]
-                after = rows[-1][0]
-                writer.put(source, after, backend.rebuild_prepare(documents), len(documents))
-                summary[source] += len(documents)
-                summary["skipped"] += len(rows) - len(documents)
-                if progress is not None:
-                    progress.update(len(rows))
-    finally:
-        writer.close()
-    backend.rebuild_finish(checkpoint.target)
-    # Whatever changed while the rebuild read the database goes through the queue again.
-    changed = Post.objects.filter(updated__gte=checkpoint.started_at).values_list("pk", flat=True)
-    index_enqueue(object_kind="post", object_ids=list(changed))
-    checkpoint.delete()
-    return summary

@@ -8,7 +8,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from cms.models import Merchant
 from forum.boards.models import TopicVisibility
 from forum.cases.models import Case
-from search.services import index_enqueue
+from search.queue import index_enqueue
 
 TOPIC_INDEXED_FIELDS = ("forum_id", "approved", "subject", "poster_id")
 

@@ -2,7 +2,7 @@ import pytest
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.services import board_skeleton_ensure, moderators_group_ensure
-from portal.services import housing_project_ensure, unit_ownership_verify
+from portal.members.services import housing_project_ensure, unit_ownership_verify
 from tests.factories import UnitOwnershipFactory, UserFactory
 
 

@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from portal.models import UnitOwnership
+from portal.members.models import UnitOwnership
 
 TEST_PASSWORD = "correct-horse-battery"
 

@@ -7,7 +7,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.models import AcceptedAnswer, Board
 from forum.visibility import is_moderator
-from portal.points import points_award
+from portal.members.points import points_award
 
 
 def can_accept_answer(*, user, topic: Topic, permission_handler) -> bool:

@@ -4,9 +4,9 @@ from django.db import transaction
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.models import AcceptedAnswer, Board, TopicVisibility
-from forum.boards.services import board_skeleton_ensure
+from forum.boards.services import board_skeleton_ensure, moderators_group_ensure
 from forum.cases.models import Case, Department
-from portal.models import User
+from portal.members.models import User
 
 TOPICS = (
     # board kind or owners project name, author, subject, body
@@ -75,6 +75,7 @@ def reply_ensure(*, topic: Topic, poster: User, content: str) -> Post:
 @transaction.atomic
 def seed(stdout) -> None:
     boards = board_skeleton_ensure()
+    User.objects.get(username="moderator").groups.add(moderators_group_ensure())
     owners_boards = {b.project.name: b for b in Board.objects.filter(kind=Board.Kind.OWNERS)
                      .select_related("project", "forum")}  # fmt: skip
     usernames = {t[1] for t in TOPICS} | {PRIVATE_COMPLAINT[0], ANSWERED[1]}

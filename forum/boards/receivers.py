@@ -5,8 +5,11 @@ from machina.apps.forum_conversation.models import Post
 
 from forum.boards.notifications import notifications_for_reply
 from forum.boards.posting import member_trust_update
-from forum.boards.services import department_board_permissions_ensure
+from forum.boards.services import department_board_permissions_ensure, owners_board_ensure
 from forum.cases.models import Department
+from portal.members.models import User
+from portal.members.points import points_award
+from portal.members.signals import housing_project_ensured
 
 
 @receiver(post_save, sender=Post, dispatch_uid="boards_post_saved")
@@ -29,7 +32,31 @@ def post_saved(sender, instance: Post, created: bool, raw: bool = False, **kwarg
     transaction.on_commit(after_commit)
 
 
+@receiver(post_save, sender=Post, dispatch_uid="boards_first_post_points")
+def award_first_post(sender, instance: Post, created: bool, raw: bool = False, **kwargs):
+    """A member's first post pays the ``first_post`` points rule (once: keyed by member)."""
+    if not created or raw or instance.poster_id is None:
+        return
+
+    def award(post_id=instance.pk, member_id=instance.poster_id):
+        member = User.objects.filter(pk=member_id).first()
+        if member is not None:
+            points_award(
+                member=member,
+                rule_code="first_post",
+                source_key=f"member:{member_id}",
+                source=Post.objects.filter(pk=post_id).first(),
+            )
+
+    transaction.on_commit(award)
+
+
 @receiver(post_save, sender=Department, dispatch_uid="boards_department_saved")
 def department_saved(sender, instance: Department, raw: bool = False, **kwargs):
     if not raw:
         department_board_permissions_ensure(department=instance)
+
+
+@receiver(housing_project_ensured, dispatch_uid="boards_owners_board_for_project")
+def project_ensured(sender, project, **kwargs):
+    owners_board_ensure(project=project)

@@ -93,3 +93,19 @@ def visible_posts_in(*, posts, user, permission_handler):
         topic_visibility_q(user=user, prefix="topic__"),
         topic__forum_id__in=readable_forum_ids(user=user, permission_handler=permission_handler),
     )
+
+
+def member_posts(*, member):
+    """The member's own posts that they can still read (lost ownership hides an owners' board)."""
+    from machina.core.loading import get_class
+
+    handler = get_class("forum_permission.handler", "PermissionHandler")()
+    return (
+        Post.objects.filter(
+            topic_visibility_q(user=member, prefix="topic__"),
+            poster=member,
+            topic__forum_id__in=readable_forum_ids(user=member, permission_handler=handler),
+        )
+        .select_related("topic", "topic__forum")
+        .order_by("-created")
+    )

@@ -11,7 +11,9 @@ from forum.boards import answers, reports
 from forum.boards.forms import NotificationPreferenceForm, PostReportForm
 from forum.boards.models import Notification, NotificationPreference, PostReport
 from forum.boards.notifications import notification_preference_set, notifications_mark_read
+from forum.boards.selectors import member_posts
 from forum.visibility import is_moderator
+from portal.members.member_views import page_of, personal_center_render
 
 
 def _topic_url(topic, post=None) -> str:
@@ -145,3 +147,10 @@ def notifications(request):
         .order_by("-created_at")[:100]
     )
     return render(request, "boards/notifications.html", {"notifications": items, "form": form})
+
+
+@login_required
+def my_posts(request):
+    """/me/posts/: the member's topics and replies, in the personal center."""
+    page = page_of(request, member_posts(member=request.user))
+    return personal_center_render(request, "posts.html", "posts", page=page)

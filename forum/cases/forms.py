@@ -27,7 +27,7 @@ class QueueFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from portal.models import HousingProject
+        from portal.members.models import HousingProject
 
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", "—"), ("none", _("Not assigned"))] + [
@@ -110,7 +110,7 @@ class ReportForm(forms.Form):
     project = forms.ChoiceField(label=_("Housing project"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from portal.models import HousingProject
+        from portal.members.models import HousingProject
 
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = [("", _("All projects"))] + [

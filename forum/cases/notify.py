@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from forum.boards.notifications import notification_case_update
 from forum.boards.services import MODERATORS_GROUP
@@ -38,9 +40,12 @@ def _topic_url(case: Case) -> str:
     )
 
 
-def _send(*, recipients: list[str], subject: str, body: str) -> None:
-    from forum.cases.tasks import case_mail_send
+@task()
+def case_mail_send(*, recipients: list[str], subject: str, body: str) -> int:
+    return send_mail(subject, body, None, recipients)
 
+
+def _send(*, recipients: list[str], subject: str, body: str) -> None:
     recipients = sorted({r for r in recipients if r})
     if recipients:
         transaction.on_commit(

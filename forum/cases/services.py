@@ -27,7 +27,7 @@ from forum.cases.models import (
 )
 from forum.cases.sla import case_due_times_set
 from forum.visibility import is_moderator, staff_department_ids
-from portal.points import points_award
+from portal.members.points import points_award
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def _project_for(topic: Topic, board: Board | None):
         return board.project
     if topic.poster_id is None:
         return None
-    from portal.models import UnitOwnership
+    from portal.members.models import UnitOwnership
 
     ownership = (
         UnitOwnership.objects.filter(

@@ -1,7 +1,9 @@
 """Background work for cases (django-tasks): in process by default, on workers at scale."""
 
-from django.core.mail import send_mail
 from django_tasks import task
+
+# Defined beside the notices that send it; named here too for tasks queued under this path.
+from forum.cases.notify import case_mail_send  # noqa: F401
 
 
 @task()
@@ -10,11 +12,6 @@ def case_open_task(*, topic_id: int) -> int | None:
 
     case = case_open_and_route(topic_id=topic_id)
     return case.pk if case else None
-
-
-@task()
-def case_mail_send(*, recipients: list[str], subject: str, body: str) -> int:
-    return send_mail(subject, body, None, recipients)
 
 
 @task()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from forum.cases import forms, reports, selectors, services
 from forum.cases.models import Case, Department
 from forum.visibility import is_moderator, staff_department_ids
+from portal.members.member_views import page_of, personal_center_render
 
 PAGE_SIZE = 50
 
@@ -287,7 +288,7 @@ def report(request):
         if form.cleaned_data["month"]:
             year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
         if form.cleaned_data["project"]:
-            from portal.models import HousingProject
+            from portal.members.models import HousingProject
 
             project = HousingProject.objects.filter(pk=form.cleaned_data["project"]).first()
     result = reports.report_build(year=year, month=month, project=project)
@@ -323,3 +324,10 @@ def report(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def my_cases(request):
+    """/me/cases/: the member's complaints and suggestions, in the personal center."""
+    page = page_of(request, selectors.case_list_for_member(member=request.user))
+    return personal_center_render(request, "cases.html", "cases", page=page)

@@ -27,7 +27,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from cms.models import Merchant
 from forum.boards.models import AcceptedAnswer, Board, TopicVisibility
 from forum.cases.models import Case, Category, Department, OfficialReply
-from portal.models import HousingProject, MemberLevel, MemberProfile
+from portal.members.models import HousingProject, MemberLevel, MemberProfile
 from portal.pagecache.services import page_cache_invalidate, page_cache_invalidate_on_commit
 
 # Saved or deleted, each of these changes a page a visitor may read.

@@ -24,7 +24,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     # Ours first so our templates, commands and translations take precedence.
-    "portal",
+    "portal.members",
+    "portal.pagecache",
+    "portal.loaddata",
     "cms",
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)
@@ -358,7 +360,7 @@ LOGGING = {
 
 # --- Members (portal) ---------------------------------------------------------------------
 # The join form's fields are added to allauth's sign-up form.
-ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.JoinForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.members.forms.JoinForm"
 # Reward points expire this many months after they were earned, at the year-end carry-over.
 POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
 

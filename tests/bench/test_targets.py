@@ -5,7 +5,7 @@ from machina.apps.forum_conversation.models import Topic
 
 from bench.targets import discover
 from cms.models import NewsPage
-from portal.loaddata import LoadPlan, generate
+from portal.loaddata.core import LoadPlan, generate
 
 PLAN = LoadPlan(
     members=60, topics=30, posts=300, seed=5, projects=3, until=date(2026, 1, 1), progress=False

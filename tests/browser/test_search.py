@@ -2,7 +2,7 @@ import pytest
 
 from forum.boards.models import Board, TopicVisibility
 from forum.boards.services import board_skeleton_ensure
-from portal.services import housing_project_ensure
+from portal.members.services import housing_project_ensure
 from tests.browser.conftest import log_in
 from tests.conftest import make_owner, make_topic
 from tests.factories import TEST_PASSWORD, UserFactory

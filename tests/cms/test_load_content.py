@@ -10,7 +10,7 @@ from wagtail.models import Page
 from cms import selectors
 from cms.loaddata import MIN_MERCHANTS, MIN_NEWS, OFFERS_PER_MERCHANT
 from cms.models import Merchant, NewsIndexPage, NewsPage, OfferIndexPage, OfferPage
-from portal.loaddata import LoadPlan, generate
+from portal.loaddata.core import LoadPlan, generate
 
 PLAN = LoadPlan(
     members=80, topics=40, posts=200, seed=3, projects=3, until=date(2026, 1, 1), progress=False

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cms.models import MerchantCategory, OfferPage
-from portal.models import MemberLevel
+from portal.members.models import MemberLevel
 from tests.cms.conftest import days, make_merchant, make_offer
 
 

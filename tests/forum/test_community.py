@@ -39,7 +39,7 @@ def test_author_marks_accepted_answer_and_topic_shows_solved(client, boards, mem
 
 
 def test_an_accepted_answer_pays_its_author_once_and_a_self_answer_nothing(client, boards, member):
-    from portal.points import points_balances
+    from portal.members.points import points_balances
 
     helper = UserFactory(username="helper")
     question = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="问")
@@ -251,7 +251,7 @@ def test_badges_beside_names(client, boards, owner_a, moderator, property_staff)
 
 
 def test_level_badge_shows_unless_the_member_hides_it(client, boards, member):
-    from portal.models import MemberLevel
+    from portal.members.models import MemberLevel
 
     profile = member.member_profile
     profile.level = MemberLevel.objects.get(code="gold")

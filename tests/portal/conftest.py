@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from portal.models import PointsRule, RedemptionItem
+from portal.members.models import PointsRule, RedemptionItem
 from tests.factories import UserFactory
 
 

@@ -41,7 +41,7 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
             "email": "newcomer@example.com",
             "password1": "a-long-pass-phrase",
             "password2": "a-long-pass-phrase",
-            # the join form (portal.forms.JoinForm) is part of sign-up
+            # the join form (portal.members.forms.JoinForm) is part of sign-up
             "real_name": "新会员",
             "mobile": "13912345678",
             "city": "上海",

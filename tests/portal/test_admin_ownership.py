@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from portal.models import UnitOwnership
+from portal.members.models import UnitOwnership
 from tests.factories import UnitOwnershipFactory, UserFactory
 
 

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.models import MemberProfile, PointsEntry, PointsExpiryNotice
-from portal.points import points_balance, points_expire, points_expiry_notify
+from portal.members.models import MemberProfile, PointsEntry, PointsExpiryNotice
+from portal.members.points import points_balance, points_expire, points_expiry_notify
 
 YEAR_END = datetime.date(2026, 12, 31)
 

@@ -13,20 +13,20 @@ from machina.apps.forum_permission.handler import PermissionHandler
 
 from cms.loaddata import MIN_MERCHANTS, MIN_NEWS, OFFERS_PER_MERCHANT
 from cms.models import Merchant, NewsPage, OfferPage
+from forum.boards.loaddata import LONG_TOPIC_POSTS
 from forum.boards.models import Board, TopicVisibility
 from forum.cases.models import Case
 from forum.rendering import render_post
 from forum.visibility import can_see_topic, visible_topics
-from portal.loaddata import (
+from portal.loaddata.core import (
     BENCH_STAFF,
-    LONG_TOPIC_POSTS,
     LoadDataError,
     LoadPlan,
     content_fingerprint,
     generate,
     member_username,
 )
-from portal.models import MemberProfile, PointsEntry, RedemptionRequest, UnitOwnership, User
+from portal.members.models import MemberProfile, PointsEntry, RedemptionRequest, UnitOwnership, User
 
 PLAN = LoadPlan(
     members=80, topics=60, posts=400, seed=7, projects=3, until=date(2026, 1, 1), progress=False

@@ -2,7 +2,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from portal.models import MemberProfile, PointsEntry, User
+from portal.members.models import MemberProfile, PointsEntry, User
 from tests.factories import UserFactory
 
 SIGNUP = {

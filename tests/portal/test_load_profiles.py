@@ -1,4 +1,4 @@
-"""The load data's member profiles, points ledgers and levels (portal.loadprofiles)."""
+"""The load data's member profiles, points ledgers and levels (portal.members.loaddata)."""
 
 import re
 from datetime import date
@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.db.models import Sum
 
-from portal.loaddata import BENCH_STAFF, LoadPlan, generate, member_username
-from portal.models import (
+from portal.loaddata.core import BENCH_STAFF, LoadPlan, generate, member_username
+from portal.members.models import (
     MOBILE_REGEX,
     MemberLevel,
     MemberProfile,
@@ -17,14 +17,14 @@ from portal.models import (
     UnitOwnership,
     User,
 )
-from portal.points import (
+from portal.members.points import (
     OWNER_MINIMUM_LEVEL,
     level_for_points,
     member_level_reevaluate,
     points_balances,
     points_expire,
 )
-from portal.services import member_number_for
+from portal.members.profiles import member_number_for
 
 PLAN = LoadPlan(
     members=120, topics=60, posts=400, seed=11, projects=3, until=date(2026, 1, 1), progress=False

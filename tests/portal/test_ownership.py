@@ -1,4 +1,4 @@
-from portal.models import UnitOwnership
+from portal.members.models import UnitOwnership
 from tests.conftest import make_topic
 from tests.forum.test_boards import topic_url
 
@@ -95,7 +95,7 @@ def test_a_member_may_own_units_in_several_projects(client, member, project_a, p
 def test_a_city_verifier_sees_and_decides_only_claims_in_their_city(
     client, member, other_member, project_a, project_b, verifier
 ):
-    from portal.models import VerifierCity
+    from portal.members.models import VerifierCity
 
     VerifierCity.objects.create(user=verifier, city=project_a.city)  # 上海
     claim(client, member, project_a)

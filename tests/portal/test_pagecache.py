@@ -15,7 +15,7 @@ from machina.apps.forum_permission.models import ForumPermission, UserForumPermi
 from cms.models import HandbookIndexPage, HomePage, Merchant, NewsIndexPage
 from forum.boards.models import AcceptedAnswer, Board, TopicVisibility
 from forum.cases.models import Case
-from portal.models import MemberProfile
+from portal.members.models import MemberProfile
 from portal.pagecache import services
 from tests.cms.conftest import make_article, make_chapter, make_merchant, publish_child
 from tests.conftest import make_topic

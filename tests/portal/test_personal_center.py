@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 
 from forum.boards.models import Board
 from forum.cases.models import Case, Department
-from portal.models import MemberProfile, PointsEntry, User
-from portal.services import member_anonymise, member_card_reissue
+from portal.members.models import MemberProfile, PointsEntry, User
+from portal.members.services import member_anonymise, member_card_reissue
 from tests.conftest import make_topic
 from tests.portal.conftest import staff_with
 
@@ -61,7 +61,7 @@ def test_my_posts_lists_topics_and_replies_i_can_still_read(
 ):
     from machina.apps.forum_conversation.models import Post
 
-    from portal.services import unit_ownership_reject
+    from portal.members.services import unit_ownership_reject
 
     help_topic = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=owner_a,
                             subject="求推荐钢琴老师")  # fmt: skip
@@ -145,7 +145,7 @@ def test_settings_are_saved(client, member):
 
 
 def test_badge_level_respects_the_privacy_setting(member, owner_a):
-    from portal.selectors import member_level_for
+    from portal.members.selectors import member_level_for
 
     assert member_level_for(User.objects.get(pk=owner_a.pk)).code == "silver"
     MemberProfile.objects.filter(user=member).update(show_level_badge=False)

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from forum.boards.models import Board
-from portal.models import MemberLevel, MemberProfile, PointsEntry, PointsRule
-from portal.points import (
+from portal.members.models import MemberLevel, MemberProfile, PointsEntry, PointsRule
+from portal.members.points import (
     member_level_reevaluate,
     member_levels_yearly_review,
     points_award,
@@ -13,7 +13,7 @@ from portal.points import (
     points_balances,
     points_grant,
 )
-from portal.services import unit_ownership_verify
+from portal.members.services import unit_ownership_verify
 from tests.conftest import make_topic
 from tests.factories import UnitOwnershipFactory
 from tests.portal.conftest import staff_with

@@ -3,8 +3,8 @@ import io
 
 from django.template import Context, Template
 
-from portal.models import MemberProfile, PiiAccessLog
-from portal.privacy import mask_email, mask_mobile, mask_name
+from portal.members.models import MemberProfile, PiiAccessLog
+from portal.members.privacy import mask_email, mask_mobile, mask_name
 from tests.portal.conftest import staff_with
 
 

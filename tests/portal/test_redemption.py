@@ -4,8 +4,8 @@ import threading
 import pytest
 from django.db import connections
 
-from portal.models import PointsEntry, RedemptionItem, RedemptionRequest
-from portal.points import (
+from portal.members.models import PointsEntry, RedemptionItem, RedemptionRequest
+from portal.members.points import (
     PointsError,
     points_balance,
     redemption_request_approve,

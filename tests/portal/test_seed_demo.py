@@ -3,7 +3,7 @@ from django.core.management import call_command
 from machina.apps.forum_conversation.models import Topic
 
 from forum.boards.models import Board
-from portal.models import HousingProject, UnitOwnership, User
+from portal.members.models import HousingProject, UnitOwnership, User
 
 DEMO_USERNAMES = {
     "admin", "editor", "approver", "moderator", "design", "engineering", "property",

@@ -16,7 +16,7 @@ from search.backends.base import (
     IndexDocument,
     SearchQuery,
 )
-from search.services import index_rebuild
+from search.rebuild import index_rebuild
 from tests.conftest import make_topic
 from tests.search.conftest import search_as, titles
 

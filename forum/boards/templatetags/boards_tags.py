@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from forum.boards.notifications import unread_count
 from forum.boards.services import MODERATORS_GROUP
 from forum.visibility import is_moderator
-from portal.selectors import member_level_for
+from portal.members.selectors import member_level_for
 
 register = template.Library()
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from search.backends import get_backend
-from search.services import index_rebuild
+from search.rebuild import index_rebuild
 
 
 class Command(BaseCommand):

@@ -187,7 +187,7 @@ def test_only_the_member_rates_and_only_after_resolution(
 
 
 def test_rating_a_resolved_case_pays_points_once(case, moderator, engineering_staff, member):
-    from portal.points import points_balances
+    from portal.members.points import points_balances
 
     case_confirm(case=case, by=moderator, version=case.version)
     case_status_change(

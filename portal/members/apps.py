@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "portal.members"
+    # The label the models were created under: tables, migrations, content types, permissions
+    # and AUTH_USER_MODEL ("portal.User") keep it, so existing databases need no change.
+    label = "portal"
+    verbose_name = _("Members")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal.members import receivers  # noqa: F401

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from portal.members import member_views as views
+
+urlpatterns = [
+    path("", views.personal_center, name="personal_center"),
+    path("profile/", views.profile_edit, name="me_profile"),
+    path("units/", views.units, name="me_units"),
+    path("points/", views.points, name="me_points"),
+    path("rewards/", views.rewards, name="me_rewards"),
+    path("card/", views.card, name="me_card"),
+    path("settings/", views.settings_edit, name="me_settings"),
+    path("data.json", views.data_download, name="me_data"),
+    path("delete/", views.deletion, name="me_delete"),
+]

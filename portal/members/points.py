@@ -1,0 +1,489 @@
+"""Points and levels: the two ledgers, earning rules, levels, redemption and year-end expiry.
+
+The public entry point for other areas is :func:`points_award`::
+
+    from portal.members.points import points_award
+
+    points_award(member=post.poster, rule_code="accepted_answer", source_key=f"post:{post.pk}",
+                 source=post)
+
+It pays what the rule ``rule_code`` says (an editable :class:`PointsRule`) into the reward and the
+upgrade ledger, at most once per ``(rule_code, source_key)``: a retried task or a double click
+returns the entries already written instead of paying again (a unique database constraint on
+the entry's idempotency key enforces it). Rule codes in use: ``profile_completed``,
+``first_post``, ``accepted_answer``, ``case_rated``, ``referral_purchase``.
+
+Every write to a member's ledger locks the member's profile row first, so balances are checked
+and debited one writer at a time (``select_for_update`` on PostgreSQL; SQLite runs write
+transactions one at a time with ``transaction_mode=IMMEDIATE``).
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.members.models import (
+    MemberLevel,
+    MemberProfile,
+    PointsCategory,
+    PointsEntry,
+    PointsRule,
+    RedemptionItem,
+    RedemptionRequest,
+    UnitOwnership,
+    User,
+)
+from portal.members.profiles import member_profile_ensure
+
+logger = logging.getLogger(__name__)
+
+Ledger = PointsEntry.Ledger
+OWNER_MINIMUM_LEVEL = "silver"
+# The club's levels as migrations 0003 and 0005 create them on a fresh database:
+# code, name, rank, upgrade points threshold, upgrade points to keep it, benefits.
+DEFAULT_LEVELS = (
+    ("basic", "普卡", 1, 0, 0, "会员活动报名；积分兑换礼品"),
+    ("silver", "银卡", 2, 1000, 0, "业主专属板块；会员日商家折扣；生日礼遇"),
+    ("gold", "金卡", 3, 5000, 500, "银卡全部礼遇；物业服务优先响应；年度答谢活动"),
+    ("platinum", "白金卡", 4, 20000, 2000, "金卡全部礼遇；专属客户经理；新盘优先认购"),
+)
+
+
+class PointsError(Exception):
+    """A points operation that is not allowed (not enough points, out of stock, decided)."""
+
+
+# --- Balances -------------------------------------------------------------------------------
+
+
+def points_balance(*, member: User, ledger: str) -> int:
+    total = PointsEntry.objects.filter(member=member, ledger=ledger).aggregate(s=Sum("amount"))
+    return total["s"] or 0
+
+
+def points_balances(*, member: User) -> dict[str, int]:
+    rows = (
+        PointsEntry.objects.filter(member=member)
+        .values("ledger")
+        .annotate(total=Sum("amount"))
+        .values_list("ledger", "total")
+    )
+    balances = {Ledger.REWARD: 0, Ledger.UPGRADE: 0}
+    balances.update(dict(rows))
+    return balances
+
+
+def _lock_member(member: User) -> MemberProfile:
+    """Serialise ledger writes for one member (call inside transaction.atomic)."""
+    member_profile_ensure(user=member)
+    return MemberProfile.objects.select_for_update().get(user=member)
+
+
+# --- Writing entries ------------------------------------------------------------------------
+
+
+def _entry_create(
+    *,
+    member: User,
+    ledger: str,
+    amount: int,
+    category: str,
+    reason: str,
+    idempotency_key: str,
+    rule: PointsRule | None = None,
+    source_key: str = "",
+    source=None,
+    by: User | None = None,
+) -> tuple[PointsEntry, bool]:
+    """Write one entry unless its idempotency key exists; returns (entry, created)."""
+    existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    entry = PointsEntry(
+        member=member,
+        ledger=ledger,
+        amount=amount,
+        category=category,
+        reason=reason[:200],
+        rule=rule,
+        source_key=source_key[:100],
+        idempotency_key=idempotency_key,
+        created_by=by,
+    )
+    if source is not None:
+        entry.source_type = ContentType.objects.get_for_model(source)
+        entry.source_id = str(source.pk)
+    entry.full_clean(validate_unique=False)
+    try:
+        # A concurrent writer with the same key loses here, on the database's unique index.
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return PointsEntry.objects.get(idempotency_key=idempotency_key), False
+    return entry, True
+
+
+@transaction.atomic
+def points_award(
+    *,
+    member: User,
+    rule_code: str,
+    source_key: str,
+    source=None,
+    reason: str = "",
+    by: User | None = None,
+) -> list[PointsEntry]:
+    """Pay the rule ``rule_code`` to ``member`` once per ``source_key``.
+
+    Returns the entries of this award (new or already written); an empty list when the rule is
+    missing or inactive. Re-evaluates the member's level when upgrade points were added.
+    """
+    rule = PointsRule.objects.filter(code=rule_code, active=True).first()
+    if rule is None:
+        return []
+    _lock_member(member)
+    entries = []
+    upgraded = False
+    for ledger, amount in (
+        (Ledger.REWARD, rule.reward_points),
+        (Ledger.UPGRADE, rule.upgrade_points),
+    ):
+        if not amount:
+            continue
+        entry, created = _entry_create(
+            member=member,
+            ledger=ledger,
+            amount=amount,
+            category=rule.category,
+            reason=reason or rule.name,
+            idempotency_key=f"{rule_code}:{source_key}:{ledger}",
+            rule=rule,
+            source_key=source_key,
+            source=source,
+            by=by,
+        )
+        entries.append(entry)
+        upgraded |= created and ledger == Ledger.UPGRADE
+    if upgraded:
+        member_level_reevaluate(member=member)
+    return entries
+
+
+@transaction.atomic
+def points_grant(
+    *,
+    member: User,
+    by: User,
+    reward_points: int,
+    upgrade_points: int,
+    reason: str,
+    category: str,
+    idempotency_key: str,
+) -> list[PointsEntry]:
+    """A manual grant (or correction, when negative) by staff, with a reason.
+
+    ``idempotency_key`` comes from the form that was shown, so submitting it twice pays once.
+    A negative reward amount may not take the balance below zero.
+    """
+    if not by.has_perm("portal.add_pointsentry"):
+        raise PointsError(_("You may not grant points."))
+    if not reason.strip():
+        raise PointsError(_("A grant needs a reason."))
+    _lock_member(member)
+    if (
+        reward_points < 0
+        and points_balance(member=member, ledger=Ledger.REWARD) + reward_points < 0
+    ):
+        raise PointsError(_("The member does not have that many reward points."))
+    entries = []
+    for ledger, amount in ((Ledger.REWARD, reward_points), (Ledger.UPGRADE, upgrade_points)):
+        if not amount:
+            continue
+        entry, _created = _entry_create(
+            member=member,
+            ledger=ledger,
+            amount=amount,
+            category=category,
+            reason=reason,
+            idempotency_key=f"grant:{idempotency_key}:{ledger}",
+            source_key=f"staff:{by.pk}",
+            by=by,
+        )
+        entries.append(entry)
+    if upgrade_points:
+        member_level_reevaluate(member=member, allow_downgrade=upgrade_points < 0)
+    return entries
+
+
+# --- Levels ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_levels_ensure() -> list[MemberLevel]:
+    """The levels in rank order; the default ones when there are none at all.
+
+    Migrations create them; a database whose levels were wiped (a flushed test database) gets
+    them back here. Levels an administrator configured are left exactly as they are.
+    """
+    if not MemberLevel.objects.exists():
+        for code, name, rank, threshold, retention, benefits in DEFAULT_LEVELS:
+            level = MemberLevel(
+                code=code,
+                name=name,
+                rank=rank,
+                upgrade_points_threshold=threshold,
+                yearly_retention_points=retention,
+                benefits=benefits,
+            )
+            level.full_clean()
+            level.save()
+    return list(MemberLevel.objects.order_by("rank"))
+
+
+def level_for_points(upgrade_points: int) -> MemberLevel | None:
+    return (
+        MemberLevel.objects.filter(upgrade_points_threshold__lte=max(upgrade_points, 0))
+        .order_by("-rank")
+        .first()
+    )
+
+
+def member_level_floor(*, member: User) -> MemberLevel | None:
+    """The lowest level a member may hold: verified owners hold at least 银卡."""
+    if UnitOwnership.objects.filter(member=member, status=UnitOwnership.Status.VERIFIED).exists():
+        return MemberLevel.objects.filter(code=OWNER_MINIMUM_LEVEL).first()
+    return MemberLevel.objects.order_by("rank").first()
+
+
+def _higher(*levels: MemberLevel | None) -> MemberLevel | None:
+    present = [level for level in levels if level is not None]
+    return max(present, key=lambda level: level.rank) if present else None
+
+
+@transaction.atomic
+def member_level_reevaluate(*, member: User, allow_downgrade: bool = False) -> MemberLevel | None:
+    """Raise the level to what the upgrade points and ownership earn.
+
+    Levels only go down at the yearly review (:func:`member_levels_yearly_review`) or when
+    ``allow_downgrade`` (a staff correction) says so.
+    """
+    profile = _lock_member(member)
+    earned = level_for_points(points_balance(member=member, ledger=Ledger.UPGRADE))
+    floor = member_level_floor(member=member)
+    target = _higher(earned, floor)
+    if not allow_downgrade:
+        target = _higher(target, profile.level)
+    if target is not None and target != profile.level:
+        profile.level = target
+        profile.full_clean()
+        profile.save(update_fields=["level"])
+    return profile.level
+
+
+@transaction.atomic
+def member_levels_yearly_review(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Move members down one level when they earned fewer upgrade points in the past year than
+    their level's ``yearly_retention_points``, never below their floor (verified owners: 银卡).
+    Returns how many members moved down."""
+    now = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    )
+    year_ago = now - datetime.timedelta(days=365)
+    levels = list(MemberLevel.objects.order_by("rank"))
+    below = {level.pk: prev for prev, level in zip(levels, levels[1:], strict=False)}
+    moved = {"down": 0}
+    profiles = MemberProfile.objects.select_related("level", "user").filter(
+        level__yearly_retention_points__gt=0, anonymised_at__isnull=True
+    )
+    for profile in profiles:
+        earned = (
+            PointsEntry.objects.filter(
+                member=profile.user, ledger=Ledger.UPGRADE, created_at__gte=year_ago, amount__gt=0
+            ).aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
+        if earned >= profile.level.yearly_retention_points:
+            continue
+        target = _higher(below.get(profile.level.pk), member_level_floor(member=profile.user))
+        if target is not None and target != profile.level:
+            profile.level = target
+            profile.save(update_fields=["level"])
+            moved["down"] += 1
+    return moved
+
+
+def member_level_for(*, member: User) -> MemberLevel | None:
+    profile = MemberProfile.objects.filter(user=member).select_related("level").first()
+    return profile.level if profile else None
+
+
+# --- Redemption -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def redemption_request_create(*, member: User, item: RedemptionItem) -> RedemptionRequest:
+    if not item.active or item.stock <= 0:
+        raise PointsError(_("This item is not available."))
+    if points_balance(member=member, ledger=Ledger.REWARD) < item.points_cost:
+        raise PointsError(_("You do not have enough reward points."))
+    request = RedemptionRequest(member=member, item=item, points_cost=item.points_cost)
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def redemption_request_approve(*, request: RedemptionRequest, by: User) -> RedemptionRequest:
+    """Debit the member and the stock; refuses when either would go below zero.
+
+    The member's profile and the item are locked first, so two approvals at once (two requests
+    of the same member, or two members after the last voucher) are decided one after the other.
+    """
+    if not by.has_perm("portal.change_redemptionrequest"):
+        raise PointsError(_("You may not decide redemption requests."))
+    _lock_member(request.member)
+    item = RedemptionItem.objects.select_for_update().get(pk=request.item_id)
+    request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RedemptionRequest.Status.PENDING:
+        raise PointsError(_("This request was already decided."))
+    if item.stock <= 0:
+        raise PointsError(_("This item is out of stock."))
+    balance = points_balance(member=request.member, ledger=Ledger.REWARD)
+    if balance < request.points_cost:
+        raise PointsError(_("The member does not have enough reward points."))
+    _entry_create(
+        member=request.member,
+        ledger=Ledger.REWARD,
+        amount=-request.points_cost,
+        category=PointsCategory.MEMBERSHIP,
+        reason=_("Redeemed: %(item)s") % {"item": item.name},
+        idempotency_key=f"redeem:{request.pk}",
+        source_key=f"redemption:{request.pk}",
+        source=request,
+        by=by,
+    )
+    item.stock -= 1
+    item.save(update_fields=["stock"])
+    request.status = RedemptionRequest.Status.APPROVED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def redemption_request_reject(
+    *, request: RedemptionRequest, by: User, reason: str
+) -> RedemptionRequest:
+    if not by.has_perm("portal.change_redemptionrequest"):
+        raise PointsError(_("You may not decide redemption requests."))
+    request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RedemptionRequest.Status.PENDING:
+        raise PointsError(_("This request was already decided."))
+    request.status = RedemptionRequest.Status.REJECTED
+    request.reject_reason = reason
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.full_clean()
+    request.save()
+    return request
+
+
+# --- Year-end carry-over (结转) ----------------------------------------------------------------
+
+
+def points_expiry_cutoff(*, on: datetime.date) -> datetime.datetime:
+    """Reward points earned before this instant expire on ``on``."""
+    months = settings.POINTS_EXPIRY_MONTHS
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    day = min(on.day, 28)
+    return timezone.make_aware(datetime.datetime(year, month + 1, day))
+
+
+def points_expiring(*, member: User, cutoff: datetime.datetime) -> int:
+    """Reward points earned before ``cutoff`` and not yet spent or expired.
+
+    Spending and earlier expiries consume the oldest points first, so what remains of the points
+    earned before the cut-off is their sum minus everything taken out so far (never below 0).
+    """
+    rows = PointsEntry.objects.filter(member=member, ledger=Ledger.REWARD).aggregate(
+        old=Sum("amount", filter=Q(amount__gt=0, created_at__lt=cutoff)),
+        out=Sum("amount", filter=Q(amount__lt=0)),
+    )
+    old, out = rows["old"] or 0, -(rows["out"] or 0)
+    balance = points_balance(member=member, ledger=Ledger.REWARD)
+    return max(0, min(old - out, balance))
+
+
+def _members_with_reward_points_before(cutoff):
+    return User.objects.filter(
+        pk__in=PointsEntry.objects.filter(
+            ledger=Ledger.REWARD, amount__gt=0, created_at__lt=cutoff
+        ).values("member")
+    )
+
+
+def points_expire(*, on: datetime.date) -> dict[str, int]:
+    """Write an expiry entry for every member's points older than the configured period.
+
+    Idempotent per member and date: running it twice on the same day expires nothing more.
+    """
+    cutoff = points_expiry_cutoff(on=on)
+    members = total = 0
+    for member in _members_with_reward_points_before(cutoff).iterator():
+        with transaction.atomic():
+            _lock_member(member)
+            amount = points_expiring(member=member, cutoff=cutoff)
+            if amount <= 0:
+                continue
+            _entry, created = _entry_create(
+                member=member,
+                ledger=Ledger.REWARD,
+                amount=-amount,
+                category=PointsCategory.MEMBERSHIP,
+                reason=_("Year-end carry-over: points earned before %(date)s expired")
+                % {"date": cutoff.date().isoformat()},
+                idempotency_key=f"expire:{member.pk}:{on.isoformat()}",
+                source_key=f"expiry:{on.isoformat()}",
+            )
+            if created:
+                members += 1
+                total += amount
+    return {"members": members, "points": total}
+
+
+def points_expiry_notify(*, on: datetime.date) -> int:
+    """Tell each member (once per expiry date) how many points will expire on ``on``.
+
+    Run it a month before the carry-over; the mail goes out after commit through a task.
+    """
+    from portal.members.models import PointsExpiryNotice
+    from portal.members.tasks import send_points_expiry_notice
+
+    cutoff = points_expiry_cutoff(on=on)
+    sent = 0
+    for member in _members_with_reward_points_before(cutoff).select_related("member_profile"):
+        amount = points_expiring(member=member, cutoff=cutoff)
+        profile = getattr(member, "member_profile", None)
+        if amount <= 0 or not member.email or (profile and not profile.notify_points):
+            continue
+        with transaction.atomic():
+            notice, created = PointsExpiryNotice.objects.get_or_create(
+                member=member, expires_on=on, defaults={"amount": amount}
+            )
+            if not created:
+                continue
+            transaction.on_commit(
+                lambda pk=notice.pk: send_points_expiry_notice.enqueue(notice_id=pk)
+            )
+            sent += 1
+    return sent
