@@ -10,3 +10,8 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from forum.cases import receivers  # noqa: F401
+        from portal.members.events import points_event_register
+
+        points_event_register(
+            code="case_rated", label=_("Rated how a complaint was resolved"), app=self.label
+        )

@@ -12,3 +12,11 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from portal.members import receivers  # noqa: F401
+        from portal.members.events import points_event_register
+
+        points_event_register(
+            code="profile_completed", label=_("Completed the member profile"), app=self.label
+        )
+        points_event_register(
+            code="referral_purchase", label=_("Referred a friend who bought a home"), app=self.label
+        )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("points/", views.points, name="me_points"),
     path("rewards/", views.rewards, name="me_rewards"),
     path("card/", views.card, name="me_card"),
+    path("notices/", views.notices, name="me_notices"),
     path("settings/", views.settings_edit, name="me_settings"),
     path("data.json", views.data_download, name="me_data"),
     path("delete/", views.deletion, name="me_delete"),

@@ -12,9 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.members.cards import card_token
 from portal.members.forms import ProfileForm, SettingsForm, UnitClaimForm
 from portal.members.models import MemberLevel, PointsEntry, RedemptionItem
-from portal.members.points import PointsError, points_balances, redemption_request_create
+from portal.members.notices import notices_for, notices_mark_read
+from portal.members.points import (
+    PointsError,
+    points_balance,
+    points_balances,
+    points_held,
+    redemption_request_create,
+)
 from portal.members.qr import qr_svg
 from portal.members.selectors import (
     member_ownerships,
@@ -134,13 +142,14 @@ def rewards(request):
         else:
             messages.success(request, _("Your request was sent; staff will confirm it."))
         return redirect("me_rewards")
-    balances = points_balances(member=request.user)
+    held = points_held(member=request.user)
     return personal_center_render(
         request,
         "rewards.html",
         "rewards",
         items=RedemptionItem.objects.filter(active=True),
-        reward=balances[PointsEntry.Ledger.REWARD],
+        reward=points_balance(member=request.user, ledger=PointsEntry.Ledger.REWARD) - held,
+        held=held,
         requests=request.user.redemption_requests.select_related("item")[:50],
     )
 
@@ -151,7 +160,7 @@ def card(request):
     verify_url = request.build_absolute_uri(
         reverse(
             "member_card_verify",
-            kwargs={"number": profile.member_number, "serial": profile.card_serial},
+            kwargs={"token": card_token(profile=profile)},
         )
     )
     return personal_center_render(
@@ -160,6 +169,7 @@ def card(request):
         "card",
         profile=profile,
         qr=qr_svg(verify_url),
+        verify_url=verify_url,
         valid_until=card_valid_until(profile),
     )
 
@@ -198,3 +208,19 @@ def deletion(request):
             )
         return redirect("me_delete")
     return personal_center_render(request, "delete.html", "delete")
+
+
+@login_required
+def notices(request):
+    """站内信: the member's site messages, newest first; opening the page marks them read."""
+    if request.method == "POST":
+        notices_mark_read(member=request.user)
+        return redirect("me_notices")
+    page = page_of(request, notices_for(member=request.user))
+    unread_ids = {n.pk for n in page.object_list if n.read_at is None}
+    response = personal_center_render(
+        request, "notices.html", "notices", page=page, unread_ids=unread_ids
+    )
+    if unread_ids:
+        notices_mark_read(member=request.user, notice_ids=list(unread_ids))
+    return response

@@ -281,11 +281,6 @@ class MemberProfile(models.Model):
         labels = dict(self.Interest.choices)
         return [str(labels.get(code, code)) for code in self.interest_codes]
 
-    @property
-    def card_code(self) -> str:
-        """What the card's QR code carries: number and serial, so a reissue voids old cards."""
-        return f"{self.member_number}-{self.card_serial}"
-
 
 class PiiAccessLog(models.Model):
     """A staff member saw or exported a member's personal data."""
@@ -492,3 +487,89 @@ class RedemptionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.item}"
+
+
+class PointsHold(models.Model):
+    """Reward points set aside for something not yet settled: a redemption awaiting review, an
+    activity's points cost until the member attends. Available = reward balance − held.
+
+    A hold is keyed by what it is for (``source_key``): one hold per source, whose status moves
+    held → charged (a debit entry is written) or held → released (nothing is written).
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        CHARGED = "charged", _("Charged")
+        RELEASED = "released", _("Released")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="points_holds",
+    )
+    amount = models.PositiveIntegerField(_("amount"))
+    reason = models.CharField(_("reason"), max_length=200)
+    source_key = models.CharField(_("source"), max_length=100, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
+    entry = models.OneToOneField(
+        PointsEntry,
+        verbose_name=_("ledger entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hold",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("points hold")
+        verbose_name_plural = _("points holds")
+        indexes = [
+            models.Index(
+                fields=["member"],
+                condition=models.Q(status="held"),
+                name="points_hold_active_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.amount} ({self.source_key})"
+
+
+class Notice(models.Model):
+    """A site message (站内信) in a member's inbox: what the club tells them that is not a forum
+    reply (activity sign-ups, rewards, adopted feedback, campaign messages). ``kind`` is a short
+    code chosen by the app that sends it; ``url`` where the notice leads, if anywhere."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), max_length=2000, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("site message")
+        verbose_name_plural = _("site messages")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notice_recipient_created"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notice_recipient_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

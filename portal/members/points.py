@@ -33,6 +33,7 @@ from portal.members.models import (
     MemberProfile,
     PointsCategory,
     PointsEntry,
+    PointsHold,
     PointsRule,
     RedemptionItem,
     RedemptionRequest,
@@ -77,6 +78,19 @@ def points_balances(*, member: User) -> dict[str, int]:
     balances = {Ledger.REWARD: 0, Ledger.UPGRADE: 0}
     balances.update(dict(rows))
     return balances
+
+
+def points_held(*, member: User) -> int:
+    """Reward points set aside by active holds (pending redemptions, activity costs)."""
+    total = PointsHold.objects.filter(member=member, status=PointsHold.Status.HELD).aggregate(
+        s=Sum("amount")
+    )
+    return total["s"] or 0
+
+
+def points_available(*, member: User) -> int:
+    """What the member may spend now: the reward balance less what holds set aside."""
+    return points_balance(member=member, ledger=Ledger.REWARD) - points_held(member=member)
 
 
 def _lock_member(member: User) -> MemberProfile:
@@ -325,18 +339,117 @@ def member_level_for(*, member: User) -> MemberLevel | None:
     return profile.level if profile else None
 
 
+# --- Holds ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def points_hold(*, member: User, amount: int, source_key: str, reason: str) -> PointsHold:
+    """Set ``amount`` reward points aside for ``source_key`` (one hold per source).
+
+    Raises PointsError when fewer points are available than asked; returns the existing hold
+    when this source already holds points (a double click, a retried task).
+    """
+    if amount <= 0:
+        raise PointsError(_("A hold must be for a positive number of points."))
+    _lock_member(member)
+    existing = PointsHold.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        if existing.member_id != member.pk:
+            raise PointsError(_("These points are held for another member."))
+        return existing
+    available = points_available(member=member)
+    if available < amount:
+        raise PointsError(
+            _("You have %(available)s reward points available; %(needed)s are needed.")
+            % {"available": max(available, 0), "needed": amount}
+        )
+    hold = PointsHold(member=member, amount=amount, source_key=source_key, reason=reason[:200])
+    hold.full_clean()
+    hold.save()
+    return hold
+
+
+def _hold_locked(hold: PointsHold) -> PointsHold:
+    _lock_member(hold.member)
+    return PointsHold.objects.select_for_update().get(pk=hold.pk)
+
+
+@transaction.atomic
+def points_hold_charge(
+    *,
+    hold: PointsHold,
+    by: User | None = None,
+    category: str = PointsCategory.MEMBERSHIP,
+    source=None,
+) -> PointsEntry:
+    """Spend what the hold set aside: one debit entry; the hold becomes charged. Charging a
+    hold twice returns the same entry; a released hold cannot be charged."""
+    hold = _hold_locked(hold)
+    if hold.status == PointsHold.Status.CHARGED:
+        return hold.entry
+    if hold.status != PointsHold.Status.HELD:
+        raise PointsError(_("These points were released and can no longer be charged."))
+    entry, _created = _entry_create(
+        member=hold.member,
+        ledger=Ledger.REWARD,
+        amount=-hold.amount,
+        category=category,
+        reason=hold.reason,
+        idempotency_key=f"hold:{hold.pk}",
+        source_key=hold.source_key,
+        source=source,
+        by=by,
+    )
+    hold.status = PointsHold.Status.CHARGED
+    hold.entry = entry
+    hold.settled_at = timezone.now()
+    hold.save(update_fields=["status", "entry", "settled_at"])
+    return entry
+
+
+@transaction.atomic
+def points_hold_release(*, hold: PointsHold) -> PointsHold:
+    """Give the held points back to the member's available balance (nothing is written to the
+    ledger). Releasing twice is harmless; a charged hold cannot be released."""
+    hold = _hold_locked(hold)
+    if hold.status == PointsHold.Status.CHARGED:
+        raise PointsError(_("These points were already spent."))
+    if hold.status == PointsHold.Status.HELD:
+        hold.status = PointsHold.Status.RELEASED
+        hold.settled_at = timezone.now()
+        hold.save(update_fields=["status", "settled_at"])
+    return hold
+
+
+def points_hold_for(*, source_key: str) -> PointsHold | None:
+    return PointsHold.objects.filter(source_key=source_key).first()
+
+
 # --- Redemption -----------------------------------------------------------------------------
+
+
+def _redemption_key(request: RedemptionRequest) -> str:
+    return f"redemption:{request.pk}"
 
 
 @transaction.atomic
 def redemption_request_create(*, member: User, item: RedemptionItem) -> RedemptionRequest:
+    """Request a reward: its points are held at once, so pending requests can never add up to
+    more than the member has (available = balance − holds)."""
     if not item.active or item.stock <= 0:
         raise PointsError(_("This item is not available."))
-    if points_balance(member=member, ledger=Ledger.REWARD) < item.points_cost:
+    _lock_member(member)
+    if points_available(member=member) < item.points_cost:
         raise PointsError(_("You do not have enough reward points."))
     request = RedemptionRequest(member=member, item=item, points_cost=item.points_cost)
     request.full_clean()
     request.save()
+    points_hold(
+        member=member,
+        amount=item.points_cost,
+        source_key=_redemption_key(request),
+        reason=_("Redeemed: %(item)s") % {"item": item.name},
+    )
     return request
 
 
@@ -356,20 +469,24 @@ def redemption_request_approve(*, request: RedemptionRequest, by: User) -> Redem
         raise PointsError(_("This request was already decided."))
     if item.stock <= 0:
         raise PointsError(_("This item is out of stock."))
-    balance = points_balance(member=request.member, ledger=Ledger.REWARD)
-    if balance < request.points_cost:
-        raise PointsError(_("The member does not have enough reward points."))
-    _entry_create(
-        member=request.member,
-        ledger=Ledger.REWARD,
-        amount=-request.points_cost,
-        category=PointsCategory.MEMBERSHIP,
-        reason=_("Redeemed: %(item)s") % {"item": item.name},
-        idempotency_key=f"redeem:{request.pk}",
-        source_key=f"redemption:{request.pk}",
-        source=request,
-        by=by,
-    )
+    hold = points_hold_for(source_key=_redemption_key(request))
+    if hold is not None:
+        points_hold_charge(hold=hold, by=by, source=request)
+    else:
+        # Requested before holds existed: checked against what is available now.
+        if points_available(member=request.member) < request.points_cost:
+            raise PointsError(_("The member does not have enough reward points."))
+        _entry_create(
+            member=request.member,
+            ledger=Ledger.REWARD,
+            amount=-request.points_cost,
+            category=PointsCategory.MEMBERSHIP,
+            reason=_("Redeemed: %(item)s") % {"item": item.name},
+            idempotency_key=f"redeem:{request.pk}",
+            source_key=_redemption_key(request),
+            source=request,
+            by=by,
+        )
     item.stock -= 1
     item.save(update_fields=["stock"])
     request.status = RedemptionRequest.Status.APPROVED
@@ -389,6 +506,9 @@ def redemption_request_reject(
     request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RedemptionRequest.Status.PENDING:
         raise PointsError(_("This request was already decided."))
+    hold = points_hold_for(source_key=_redemption_key(request))
+    if hold is not None:
+        points_hold_release(hold=hold)
     request.status = RedemptionRequest.Status.REJECTED
     request.reject_reason = reason
     request.decided_by = by
@@ -442,7 +562,11 @@ def points_expire(*, on: datetime.date) -> dict[str, int]:
     for member in _members_with_reward_points_before(cutoff).iterator():
         with transaction.atomic():
             _lock_member(member)
-            amount = points_expiring(member=member, cutoff=cutoff)
+            # Points set aside by holds are promised (a pending redemption, an activity's
+            # cost): they do not expire, so charging a hold never takes a balance below zero.
+            amount = min(
+                points_expiring(member=member, cutoff=cutoff), points_available(member=member)
+            )
             if amount <= 0:
                 continue
             _entry, created = _entry_create(

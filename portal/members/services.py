@@ -125,17 +125,6 @@ def member_card_reissue(*, member: User, by: User) -> MemberProfile:
     return profile
 
 
-def member_card_check(*, number: str, serial: int) -> MemberProfile | None:
-    """The profile whose current card carries this number and serial, or None."""
-    return (
-        MemberProfile.objects.filter(
-            member_number=number, card_serial=serial, anonymised_at__isnull=True
-        )
-        .select_related("level", "user")
-        .first()
-    )
-
-
 @transaction.atomic
 def member_deletion_request(*, member: User) -> MemberProfile:
     profile = member_profile_ensure(user=member)

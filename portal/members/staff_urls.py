@@ -14,5 +14,5 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_decide, name="staff_claim_decide"),
     path("redemptions/", views.redemptions, name="staff_redemptions"),
     path("redemptions/<int:pk>/", views.redemption_decide, name="staff_redemption_decide"),
-    path("card/<str:number>/<int:serial>/", views.card_verify, name="member_card_verify"),
+    path("card/<str:token>/", views.card_verify, name="member_card_verify"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.members.cards import card_profile_from_token
 from portal.members.forms import MemberFilterForm, PointsGrantForm, ReferralForm, RejectForm
 from portal.members.models import RedemptionRequest, UnitOwnership, User
 from portal.members.points import (
@@ -31,6 +32,7 @@ from portal.members.privacy import (
     mask_name,
     pii_access_log,
 )
+from portal.members.ratelimit import client_ip, rate_limit_exceeded
 from portal.members.selectors import (
     member_list,
     member_ownerships,
@@ -42,7 +44,6 @@ from portal.members.selectors import (
 )
 from portal.members.services import (
     member_anonymise,
-    member_card_check,
     member_card_reissue,
     unit_ownership_reject,
     unit_ownership_verify,
@@ -276,12 +277,25 @@ def redemption_decide(request, pk):
     return redirect("staff_redemptions")
 
 
-def card_verify(request, number, serial):
-    """What scanning a card shows: valid or not, the level, and a masked name."""
-    profile = member_card_check(number=number, serial=serial)
+CARD_CHECKS_PER_MINUTE = 30
+
+
+def card_verify(request, token):
+    """What scanning a card shows: valid or not, the level, and a masked name. Limited per
+    address, so tokens cannot be tried in bulk."""
+    if rate_limit_exceeded(
+        key=f"card-check:{client_ip(request)}", limit=CARD_CHECKS_PER_MINUTE, window=60
+    ):
+        return render(
+            request,
+            "portal/card_verify.html",
+            {"rate_limited": True, "checked_at": timezone.now()},
+            status=429,
+        )
+    profile = card_profile_from_token(token=token)
     return render(
         request,
         "portal/card_verify.html",
-        {"profile": profile, "number": number, "checked_at": timezone.now()},
+        {"profile": profile, "checked_at": timezone.now()},
         status=200 if profile else 404,
     )

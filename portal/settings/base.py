@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "portal.members",
     "portal.pagecache",
     "portal.loaddata",
+    "portal.messaging",
     "cms",
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)
@@ -241,6 +242,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="客户会 <noreply@kehuhui.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- SMS (portal.messaging.sms) ---------------------------------------------------------------
+# console:// prints messages; a provider adapter is chosen by the URL's scheme.
+SMS_URL = env("SMS_URL", default="console://")
 
 # --- Search -------------------------------------------------------------------------------
 # Empty: the embedded database backend. Set to an Elasticsearch URL to use elasticsearch-dsl.

@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied
 
 from forum.boards.models import Board
 from forum.cases.models import Case, Department
+from portal.members.cards import card_token
 from portal.members.models import MemberProfile, PointsEntry, User
 from portal.members.services import member_anonymise, member_card_reissue
+from portal.members.staff_views import CARD_CHECKS_PER_MINUTE
 from tests.conftest import make_topic
 from tests.portal.conftest import staff_with
 
@@ -110,7 +112,7 @@ def test_card_shows_level_number_and_an_inline_qr_code(client, member):
 def test_reissued_card_voids_the_old_qr_code(client, member):
     desk = staff_with("change_memberprofile", "view_memberprofile", username="desk")
     profile = MemberProfile.objects.get(user=member)
-    old = f"/members/card/{profile.member_number}/{profile.card_serial}/"
+    old = f"/members/card/{card_token(profile=profile)}/"
     assert "会员卡有效" in client.get(old).text
 
     client.force_login(member)
@@ -119,17 +121,57 @@ def test_reissued_card_voids_the_old_qr_code(client, member):
     client.post(f"/members/{member.pk}/reissue/")
 
     assert client.get(old).status_code == 404
-    assert client.get(f"/members/card/{profile.member_number}/2/").status_code == 200
+    profile.refresh_from_db()
+    assert profile.card_serial == 2
+    assert "会员卡有效" in client.get(f"/members/card/{card_token(profile=profile)}/").text
 
 
 def test_card_check_masks_the_name(client, member):
     MemberProfile.objects.filter(user=member).update(real_name="张三丰")
     profile = MemberProfile.objects.get(user=member)
 
-    page = client.get(f"/members/card/{profile.member_number}/1/").text
+    page = client.get(f"/members/card/{card_token(profile=profile)}/").text
 
     assert "张**" in page
     assert "张三丰" not in page
+
+
+def test_card_page_qr_carries_the_signed_token(client, member):
+    client.force_login(member)
+    profile = MemberProfile.objects.get(user=member)
+
+    response = client.get("/me/card/")
+
+    assert card_token(profile=profile) in response.context["verify_url"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # The old, guessable form: number and serial.
+        "/members/card/KH{number:08d}/1/",
+        # A token for a member number that was never signed by the site.
+        "/members/card/%5B%22KH{number:08d}%22%2C1%5D:forged/",
+        "/members/card/not-a-token/",
+    ],
+)
+def test_card_check_refuses_guessed_and_forged_codes(client, member, path):
+    response = client.get(path.format(number=member.pk))
+
+    assert response.status_code == 404
+    assert "会员卡有效" not in response.text
+
+
+def test_card_check_is_rate_limited_per_address(client, member):
+    profile = MemberProfile.objects.get(user=member)
+    url = f"/members/card/{card_token(profile=profile)}/"
+    for _ in range(CARD_CHECKS_PER_MINUTE):
+        assert client.get(url).status_code == 200
+
+    response = client.get(url)
+
+    assert response.status_code == 429
+    assert "会员卡有效" not in response.text
 
 
 def test_settings_are_saved(client, member):

@@ -17,8 +17,8 @@ from search.backends.database import DatabaseBackend
 from search.documents import TopicUrls, post_documents
 from search.models import SearchDocument
 from search.rebuild import index_rebuild
-from search.services import queue_process
 from search.segment import words_for_index, words_for_query
+from search.services import queue_process
 from tests.conftest import make_topic
 from tests.search.conftest import search_as, titles
 
