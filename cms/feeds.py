@@ -28,9 +28,7 @@ class NewsRssFeed(Feed):
         return self.index.search_description or self.index.intro
 
     def items(self):
-        from cms.selectors import news_published
-
-        return news_published(index=self.index).defer_streamfields()[:FEED_ITEMS]
+        return self.index.articles().defer_streamfields()[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title

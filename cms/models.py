@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -22,6 +23,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.handbook import handbook_neighbours, handbook_toc
 
 IMAGE_MODEL = get_image_model_string()
 
@@ -96,10 +98,13 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_sections(home=self, request=request))
+        # The forum's latest topics come from the `home_forum` tag (cms.templatetags).
+        context["latest_news"] = list(news_published()[: self.news_count])
+        context["offers_today"] = list(
+            offers_valid_on(day=timezone.localdate())[: self.offers_count]
+        )
+        context["handbook_url"] = "/handbook/"
         return context
 
 
@@ -124,13 +129,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
         verbose_name = _("news index")
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
         category = request.GET.get("category", "")
         if category not in NewsCategory.values:
             category = ""
-        articles = selectors.news_published(index=self, category=category)
+        articles = news_published(index=self, category=category)
         page_obj = Paginator(articles, self.per_page).get_page(request.GET.get("page"))
         context.update(
             {
@@ -141,6 +144,10 @@ class NewsIndexPage(RoutablePageMixin, Page):
             }
         )
         return context
+
+    def articles(self):
+        """This index's published articles, newest first (the list and its feeds)."""
+        return news_published(index=self)
 
     @path("rss/")
     def rss_feed(self, request):
@@ -199,10 +206,8 @@ class NewsPage(Page):
         verbose_name_plural = _("news articles")
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = selectors.news_related(article=self)
+        context["related"] = news_related(article=self)
         return context
 
 
@@ -220,19 +225,13 @@ class HandbookIndexPage(RoutablePageMixin, Page):
         verbose_name = _("member handbook")
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["toc"] = selectors.handbook_toc(
-            chapters=selectors.handbook_chapters(handbook=self, user=request.user)
-        )
+        context["toc"] = handbook_toc(chapters=handbook_chapters(handbook=self, user=request.user))
         return context
 
     @path("print/")
     def print_view(self, request):
-        from cms import selectors
-
-        chapters = selectors.handbook_chapters(handbook=self, user=request.user, with_body=True)
+        chapters = handbook_chapters(handbook=self, user=request.user, with_body=True)
         return self.render(
             request,
             template="cms/handbook_print.html",
@@ -295,16 +294,12 @@ class HandbookChapterPage(Page):
             restrictions.delete()
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
         handbook = self.get_ancestors().type(HandbookIndexPage).last()
-        chapters = (
-            selectors.handbook_chapters(handbook=handbook, user=request.user) if handbook else []
-        )
-        context.update(selectors.handbook_neighbours(chapters=chapters, chapter=self))
+        chapters = handbook_chapters(handbook=handbook, user=request.user) if handbook else []
+        context.update(handbook_neighbours(chapters=chapters, chapter=self))
         context["handbook"] = handbook
-        context["toc"] = selectors.handbook_toc(chapters=chapters)
+        context["toc"] = handbook_toc(chapters=chapters)
         return context
 
 
@@ -420,14 +415,12 @@ class OfferIndexPage(Page):
         verbose_name = _("offer index")
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
         category = request.GET.get("category", "")
         if category not in MerchantCategory.values:
             category = ""
         city = request.GET.get("city", "")
-        offers = selectors.offers_valid_on(
+        offers = offers_valid_on(
             day=timezone.localdate(), parent=self, category=category, city=city
         )
         page_obj = Paginator(offers, self.per_page).get_page(request.GET.get("page"))
@@ -436,7 +429,7 @@ class OfferIndexPage(Page):
                 "page_obj": page_obj,
                 "offers": page_obj.object_list,
                 "categories": MerchantCategory.choices,
-                "cities": selectors.offer_cities(parent=self),
+                "cities": offer_cities(parent=self),
                 "category": category,
                 "city": city,
             }
@@ -512,3 +505,88 @@ class OfferPage(Page):
     @property
     def is_upcoming(self) -> bool:
         return self.valid_from > timezone.localdate()
+
+
+RELATED_NEWS_COUNT = 3
+
+
+# --- Reads the pages serve ------------------------------------------------------------------
+# Here, beside the page types, so that pages and feeds use them without importing back into a
+# module that imports the models (cms.selectors composes them with other areas' data).
+
+
+def news_published(*, index: NewsIndexPage | None = None, category: str = "") -> QuerySet:
+    articles = NewsPage.objects.live().public().select_related("cover_image")
+    if index is not None:
+        articles = articles.child_of(index)
+    if category:
+        articles = articles.filter(category=category)
+    return articles.order_by("-date", "-first_published_at", "-pk")
+
+
+def news_related(*, article: NewsPage, limit: int = RELATED_NEWS_COUNT) -> list[NewsPage]:
+    """The newest other articles of the same category, then of any category to fill up."""
+    same = list(news_published(category=article.category).exclude(pk=article.pk)[:limit])
+    if len(same) < limit:
+        same += list(
+            news_published().exclude(pk__in=[article.pk, *(a.pk for a in same)])[
+                : limit - len(same)
+            ]
+        )
+    return same
+
+
+def handbook_chapters(*, handbook, user, with_body: bool = False) -> list["HandbookChapterPage"]:
+    """Live chapters in reading order (depth first); members-only ones only for members."""
+    chapters = HandbookChapterPage.objects.live().descendant_of(handbook).order_by("path")
+    if not user.is_authenticated:
+        chapters = chapters.public()
+    if not with_body:
+        chapters = chapters.defer_streamfields()
+    return list(chapters)
+
+
+def merchant_active_q(*, day: datetime.date, prefix: str = "") -> Q:
+    """THE rule for an active merchant: status active and the agreement not ended on ``day``.
+
+    ``prefix`` reaches a merchant through a relation (``"merchant__"`` from an offer).
+    """
+    return Q(**{f"{prefix}status": Merchant.Status.ACTIVE, f"{prefix}agreement_end__gte": day})
+
+
+def offers_valid_on(
+    *,
+    day: datetime.date,
+    parent: OfferIndexPage | None = None,
+    category: str = "",
+    city: str = "",
+) -> QuerySet:
+    offers = (
+        OfferPage.objects.live()
+        .public()
+        .filter(
+            merchant_active_q(day=day, prefix="merchant__"),
+            valid_from__lte=day,
+            valid_to__gte=day,
+        )
+        .select_related("merchant", "merchant__logo")
+        .prefetch_related("eligible_levels")
+    )
+    if parent is not None:
+        offers = offers.child_of(parent)
+    if category:
+        offers = offers.filter(merchant__category=category)
+    if city:
+        offers = offers.filter(merchant__city=city)
+    return offers.order_by("valid_to", "pk")
+
+
+def offer_cities(*, parent: OfferIndexPage) -> list[str]:
+    return sorted(
+        set(
+            OfferPage.objects.live()
+            .child_of(parent)
+            .values_list("merchant__city", flat=True)
+            .distinct()
+        )
+    )

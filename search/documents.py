@@ -6,7 +6,7 @@ method if it has one, else from the `SearchField`s of its Wagtail `search_fields
 a true `members_only` attribute is found only by members who are logged in.
 
 Merchants (the cms.Merchant snippet) are indexed while they are active, by the one rule in
-cms.selectors.merchant_active_q; an inactive merchant's document is removed.
+cms.models.merchant_active_q; an inactive merchant's document is removed.
 """
 
 from __future__ import annotations

@@ -9,7 +9,15 @@ from wagtail.models import Page
 
 from cms import selectors
 from cms.loaddata import MIN_MERCHANTS, MIN_NEWS, OFFERS_PER_MERCHANT
-from cms.models import Merchant, NewsIndexPage, NewsPage, OfferIndexPage, OfferPage
+from cms.models import (
+    Merchant,
+    NewsIndexPage,
+    NewsPage,
+    OfferIndexPage,
+    OfferPage,
+    news_published,
+    offers_valid_on,
+)
 from portal.loaddata.core import LoadPlan, generate
 
 PLAN = LoadPlan(
@@ -75,7 +83,7 @@ def test_merchants_are_unique_realistic_and_mostly_active(loaded):
 def test_offers_fit_their_merchants_agreements_most_valid_on_the_last_day(loaded):
     today = PLAN.until
     offers = list(OfferPage.objects.select_related("merchant"))
-    valid = selectors.offers_valid_on(day=today)
+    valid = offers_valid_on(day=today)
 
     for offer in offers:
         offer.clean()  # ends after it starts and within the merchant's agreement
@@ -96,7 +104,7 @@ def test_news_articles_carry_categories_summaries_and_a_stream_body(loaded):
 
 
 def test_news_index_and_a_generated_article_render(loaded, client):
-    newest = selectors.news_published().first()
+    newest = news_published().first()
 
     index = client.get("/news/")
     article = client.get(newest.url)
@@ -112,7 +120,7 @@ def test_news_index_and_a_generated_article_render(loaded, client):
 
 def test_offers_list_shows_the_offers_valid_today(loaded_until_today, client):
     today = timezone.localdate()
-    valid = list(selectors.offers_valid_on(day=today))
+    valid = list(offers_valid_on(day=today))
     expired = OfferPage.objects.filter(valid_to__lt=today).first()
 
     response = client.get("/offers/")

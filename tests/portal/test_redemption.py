@@ -123,7 +123,9 @@ def test_the_last_item_goes_to_one_member(member, other_member, redemption_staff
 )
 # serialized_rollback: the flush after a transactional test would drop the migrations' data.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_approvals_never_take_the_balance_below_zero():
+def test_concurrent_requests_never_hold_more_than_the_balance():
+    """Requests hold their points at once, so the race is at request time: four requests for
+    300 points each against a balance of 400, all at once, leave exactly one standing."""
     member = UserFactory(username="racer")
     staff = staff_with("change_redemptionrequest", username="desk")
     # Different items, so only the lock on the member (not on an item row) can serialise them.
@@ -131,26 +133,27 @@ def test_concurrent_approvals_never_take_the_balance_below_zero():
         RedemptionItem.objects.create(name=f"礼品{n}", points_cost=300, stock=1) for n in range(4)
     ]
     give(member, 400, "seed")
-    requests = [redemption_request_create(member=member, item=item) for item in items]
-    barrier = threading.Barrier(len(requests))
+    barrier = threading.Barrier(len(items))
     outcomes = []
 
-    def approve(request):
+    def request(item):
         try:
             barrier.wait()
-            redemption_request_approve(request=request, by=staff)
-            outcomes.append("approved")
+            redemption_request_create(member=member, item=item)
+            outcomes.append("held")
         except PointsError:
             outcomes.append("refused")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=approve, args=(r,)) for r in requests]
+    threads = [threading.Thread(target=request, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes) == ["approved", "refused", "refused", "refused"]
+    assert sorted(outcomes) == ["held", "refused", "refused", "refused"]
+    (standing,) = RedemptionRequest.objects.filter(member=member)
+    redemption_request_approve(request=standing, by=staff)
     assert points_balance(member=member, ledger="reward") == 100
     assert sum(RedemptionItem.objects.values_list("stock", flat=True)) == 3
