@@ -13,6 +13,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from portal.members import receivers  # noqa: F401
         from portal.members.events import points_event_register
+        from portal.members.navigation import members_link_register
+
+        members_link_register()
 
         points_event_register(
             code="profile_completed", label=_("Completed the member profile"), app=self.label
