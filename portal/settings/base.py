@@ -289,7 +289,11 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "kehuhui_language"
 # Ours first (they win), then machina's Chinese catalogue vendored as zh_Hans (see its header).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor" / "machina"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale_vendor" / "machina",
+    BASE_DIR / "locale_vendor" / "allauth",
+]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
