@@ -78,9 +78,7 @@ def _members_waiting(user) -> int:
     if user.has_perm("portal.verify_unitownership"):
         waiting += UnitOwnership.objects.filter(status=UnitOwnership.Status.PENDING).count()
     if user.has_perm("portal.change_redemptionrequest"):
-        waiting += RedemptionRequest.objects.filter(
-            status=RedemptionRequest.Status.PENDING
-        ).count()
+        waiting += RedemptionRequest.objects.filter(status=RedemptionRequest.Status.PENDING).count()
     return waiting
 
 
