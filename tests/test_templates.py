@@ -48,3 +48,13 @@ def test_a_topic_page_prints_no_template_comment(client, boards, member):
 
     assert "借梯子" in page
     assert "{#" not in page and "#}" not in page
+
+
+def test_posts_show_the_members_display_name_not_the_username(client, boards, member):
+    # member: username "member1", display name 热心会员
+    topic = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="借梯子")
+
+    page = client.get(topic_url(topic)).content.decode()
+
+    assert "热心会员" in page
+    assert "member1" not in page

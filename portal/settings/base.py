@@ -323,6 +323,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # --- django-machina -----------------------------------------------------------------------
 MACHINA_FORUM_NAME = "客户会论坛"
 MACHINA_BASE_TEMPLATE_NAME = "base.html"
+# One name everywhere: posts and lists show the display name, as the header and triage do.
+MACHINA_USER_DISPLAY_NAME_METHOD = "get_public_name"
 MACHINA_MARKUP_LANGUAGE = ("forum.rendering.render_post", {})
 MACHINA_MARKUP_WIDGET = "django.forms.Textarea"
 # Twenty posts a page of a topic (machina: 15), as on the club forums members know.
