@@ -6,10 +6,12 @@ topic or post runs in one transaction (a private complaint's visibility row with
 with posting safety (forum.boards.posting) on the forms.
 """
 
+from django import forms
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from machina.apps.forum_conversation import views as machina_views
 
+from forum.boards import posting
 from forum.boards.answers import can_accept_answer
 from forum.boards.models import AcceptedAnswer, Board
 from forum.cases.selectors import official_post_ids
@@ -76,9 +78,21 @@ class TopicView(machina_views.TopicView):
 class SafeAttachmentsMixin:
     attachment_formset_class = SafeAttachmentFormset
 
-    def form_valid(self, *args, **kwargs):
-        with transaction.atomic():
-            return super().form_valid(*args, **kwargs)
+    def form_valid(self, post_form, *args, **kwargs):
+        user = self.request.user
+        claims_slot = not self.preview and not getattr(post_form, "_was_update", True)
+        if claims_slot:
+            refusal = posting.post_rate_limit_take(user=user)
+            if refusal:
+                post_form.add_error(None, forms.ValidationError(refusal, code="rate_limited"))
+                return self.form_invalid(post_form, *args, **kwargs)
+        try:
+            with transaction.atomic():
+                return super().form_valid(post_form, *args, **kwargs)
+        except BaseException:
+            if claims_slot:
+                posting.post_rate_limit_release(user=user)
+            raise
 
 
 class TopicCreateView(SafeAttachmentsMixin, machina_views.TopicCreateView):
