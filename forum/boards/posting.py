@@ -2,7 +2,8 @@
 
 A newcomer (a member outside the "Trusted members" group) posts less often and their posts wait
 for a moderator in machina's approval queue; after FORUM_TRUSTED_AFTER_APPROVED_POSTS posts a
-moderator approved (posts in boards that publish theirs at once do not count) they join the group. The limits are settings (see README, "Forum").
+moderator approved (posts in boards that publish theirs at once do not count) they join the
+group. The limits are settings (see README, "Forum").
 """
 
 import os
