@@ -254,7 +254,7 @@ def test_simultaneous_replies_save_only_one():
     def reply(c, n):
         try:
             barrier.wait()
-            response = c.post(reply_url(topic), {"subject": "re", "content": f"沙发{n}"})
+            response = c.post(reply_url(topic), topic_data("re", f"沙发{n}"))
             statuses.append(response.status_code)
         finally:
             connections.close_all()
