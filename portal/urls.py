@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.members import account_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # allauth's sign-up with the member profile in the same transaction (before allauth's own).
+    path("accounts/signup/", account_views.join, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("portal.members.me_urls")),
     path("me/", include("forum.boards.me_urls")),
