@@ -26,6 +26,16 @@ class TopicView(machina_views.TopicView):
             self.get_topic(), user
         )
 
+    def get(self, request, **kwargs):
+        # machina checks ``?post=`` with str.isdigit(), which passes "²" on to int(): a 500.
+        requested = request.GET.get("post")
+        if requested is not None and not (
+            requested.isascii() and requested.isdecimal() and len(requested) < 10
+        ):
+            request.GET = request.GET.copy()
+            del request.GET["post"]
+        return super().get(request, **kwargs)
+
     def get_topic(self):
         if not hasattr(self, "topic"):
             self.topic = get_object_or_404(
