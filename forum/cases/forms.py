@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forum.boards.posting import POST_MAX_LENGTH, post_length_error
 from forum.cases.models import Case, Category, Department, Priority
 
 
@@ -65,7 +66,19 @@ class OverrideForm(VersionForm):
 
 
 class ReplyForm(VersionForm):
-    content = forms.CharField(label=_("Official reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    # The forum's post limit: an official reply is a post of the topic.
+    content = forms.CharField(
+        label=_("Official reply"),
+        max_length=POST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        error = post_length_error(content=content)
+        if error:
+            raise forms.ValidationError(error)
+        return content
 
 
 class StatusForm(VersionForm):
