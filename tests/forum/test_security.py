@@ -5,6 +5,7 @@ Each test failed before its fix (the finding's number is in its name's docstring
 
 import os
 import threading
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -221,6 +222,40 @@ def test_moderator_approved_posts_make_a_member_trusted(boards, member):
 def test_interval_slot_is_claimed_once(boards, member):
     assert posting.post_rate_limit_take(user=member) is None
     assert posting.post_rate_limit_take(user=member)  # the refusal, as a sentence
+
+
+CACHE_BACKENDS = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "race"},
+    "redis": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", ""),
+        "KEY_PREFIX": f"test-security-{uuid.uuid4().hex}",
+    },
+}
+
+
+@pytest.mark.parametrize("backend", sorted(CACHE_BACKENDS))
+def test_simultaneous_claims_get_one_slot(settings, boards, member, backend):
+    if backend == "redis" and not os.environ.get("REDIS_URL"):
+        pytest.skip("REDIS_URL is not set")
+    settings.CACHES = {**settings.CACHES, "default": CACHE_BACKENDS[backend]}
+    # Groups prefetched: the threads read no database.
+    member = type(member).objects.prefetch_related("groups").get(pk=member.pk)
+    barrier = threading.Barrier(8)
+    refusals = []
+
+    def claim():
+        barrier.wait()
+        refusals.append(posting.post_rate_limit_take(user=member))
+
+    threads = [threading.Thread(target=claim) for _n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    posting.post_rate_limit_release(user=member)
+
+    assert refusals.count(None) == 1
 
 
 def test_a_refused_form_does_not_use_up_the_interval(client, boards, member):
