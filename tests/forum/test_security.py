@@ -322,3 +322,18 @@ def test_profile_post_count_excludes_hidden_posts(client, boards, complainant, m
     assert seen_by_moderator.context["visible_posts_count"] == 3
     counter = seen_by_member.content.decode().split('data-testid="profile-posts-count"')[1]
     assert "<strong>1</strong>" in counter[:120]
+
+
+def test_topic_page_post_count_beside_a_post_excludes_hidden_posts(
+    client, boards, complainant, member
+):
+    private_complaint_make(boards=boards, poster=complainant)
+    public = make_topic(
+        forum=boards[Board.Kind.COMMUNITY].forum, poster=complainant, subject="公开"
+    )
+    client.force_login(member)
+
+    page = client.get(topic_url(public)).content.decode()
+
+    sidebar = page.split('class="posts-count text-muted"')[1][:80]
+    assert "</b>&nbsp;1</div>" in sidebar

@@ -8,12 +8,15 @@ with posting safety (forum.boards.posting) on the forms.
 
 from django import forms
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from machina.apps.forum_conversation import views as machina_views
+from machina.apps.forum_conversation.models import Post
 
 from forum.boards import posting
 from forum.boards.answers import can_accept_answer
 from forum.boards.models import AcceptedAnswer, Board
+from forum.boards.selectors import visible_posts_in
 from forum.cases.selectors import official_post_ids
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
@@ -73,6 +76,9 @@ class TopicView(machina_views.TopicView):
         )
         context["can_report"] = user.is_authenticated and handler.can_see_topic(topic, user)
         context["official_ids"] = official_post_ids(topic=topic)
+        _posters_visible_posts_count_set(
+            posts=context["posts"], user=user, permission_handler=handler
+        )
         context["posts_cache_key"] = topic_posts_cache_key(
             user=user,
             topic=topic,
@@ -83,6 +89,32 @@ class TopicView(machina_views.TopicView):
             poll=context.get("poll"),
         )
         return context
+
+
+def _posters_visible_posts_count_set(*, posts, user, permission_handler) -> None:
+    """Each author's post count as this reader may see it (``poster.visible_posts_count``).
+
+    machina's ``forum_profile.posts_count`` counts private complaints and owners' boards too: a
+    reader could learn that a neighbour posts where they cannot look. One grouped query for the
+    authors of the page.
+    """
+    poster_ids = {post.poster_id for post in posts if post.poster_id}
+    if not poster_ids:
+        return
+    counts = dict(
+        visible_posts_in(
+            posts=Post.objects.filter(poster_id__in=poster_ids, approved=True),
+            user=user,
+            permission_handler=permission_handler,
+        )
+        .order_by()
+        .values("poster_id")
+        .annotate(n=Count("pk"))
+        .values_list("poster_id", "n")
+    )
+    for post in posts:
+        if post.poster_id:
+            post.poster.visible_posts_count = counts.get(post.poster_id, 0)
 
 
 class SafeAttachmentsMixin:
