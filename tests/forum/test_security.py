@@ -337,3 +337,15 @@ def test_topic_page_post_count_beside_a_post_excludes_hidden_posts(
 
     sidebar = page.split('class="posts-count text-muted"')[1][:80]
     assert "</b>&nbsp;1</div>" in sidebar
+
+
+def test_member_posts_list_hides_unapproved_posts_from_others(client, boards, member):
+    newcomer = UserFactory(username="newcomer")
+    topic = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="问")
+    unapproved_reply(topic, newcomer)
+    url = reverse("forum_member:user_posts", kwargs={"pk": newcomer.pk})
+
+    client.force_login(member)
+    assert "13800138000" not in client.get(url).content.decode()
+    client.force_login(newcomer)
+    assert "13800138000" in client.get(url).content.decode()

@@ -6,7 +6,7 @@ from machina.apps.forum_member import views as machina_views
 from machina.conf import settings as machina_settings
 
 from forum.boards.selectors import visible_posts_in, visible_topics_in
-from forum.visibility import topic_visibility_q
+from forum.visibility import post_visibility_q, topic_visibility_q
 
 
 class MemberIdInPathMixin:
@@ -21,11 +21,23 @@ class MemberIdInPathMixin:
 
 class UserPostsView(MemberIdInPathMixin, machina_views.UserPostsView):
     def get_queryset(self):
+        # machina lists unapproved posts too: here the per-post rule applies (approved, or the
+        # reader's own, or a moderator reading), as on the topic page.
         return visible_posts_in(
-            posts=super().get_queryset(),
+            posts=super().get_queryset().filter(post_visibility_q(user=self.request.user)),
             user=self.request.user,
             permission_handler=self.request.forum_permission_handler,
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The author's count of posts this reader may see (machina's counts hidden ones too).
+        context["visible_posts_count"] = visible_posts_in(
+            posts=Post.approved_objects.filter(poster=self.poster),
+            user=self.request.user,
+            permission_handler=self.request.forum_permission_handler,
+        ).count()
+        return context
 
 
 class ForumProfileDetailView(MemberIdInPathMixin, machina_views.ForumProfileDetailView):
