@@ -349,3 +349,19 @@ def test_member_posts_list_hides_unapproved_posts_from_others(client, boards, me
     assert "13800138000" not in client.get(url).content.decode()
     client.force_login(newcomer)
     assert "13800138000" in client.get(url).content.decode()
+
+
+def test_an_accepted_answer_hidden_later_is_not_quoted_on_the_topic(client, boards, member):
+    from forum.boards.models import AcceptedAnswer
+
+    topic = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="问")
+    answer = Post.objects.create(
+        topic=topic, poster=UserFactory(), subject="re", content="加我微信 abc123", approved=True
+    )
+    AcceptedAnswer.objects.create(topic=topic, post=answer, accepted_by=member)
+    answer.approved = False  # a moderator hid it after a report
+    answer.save()
+
+    page = client.get(topic_url(topic)).content.decode()
+
+    assert "abc123" not in page

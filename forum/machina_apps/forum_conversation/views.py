@@ -65,7 +65,12 @@ class TopicView(machina_views.TopicView):
         topic = self.topic
         user = self.request.user
         handler = self.request.forum_permission_handler
-        answer = AcceptedAnswer.objects.select_related("post__poster").filter(topic=topic).first()
+        # A reply hidden after it was accepted (a report's "hide") is not quoted at the top.
+        answer = (
+            AcceptedAnswer.objects.select_related("post__poster")
+            .filter(topic=topic, post__approved=True)
+            .first()
+        )
         context["accepted_answer"] = answer
         context["board"] = getattr(topic.forum, "board", None)
         context["is_mutual_help"] = bool(
