@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
 
 from forum.boards.models import Board
 from tests.conftest import make_topic
@@ -58,3 +59,42 @@ def test_posts_show_the_members_display_name_not_the_username(client, boards, me
 
     assert "热心会员" in page
     assert "member1" not in page
+
+
+def test_a_visitor_sent_to_log_in_is_told_why(client, boards, project_a):
+    owners_board = project_a.owners_board.forum
+    board_url = reverse("forum:forum", kwargs={"slug": owners_board.slug, "pk": owners_board.pk})
+
+    response = client.get(board_url, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain and "/accounts/login/" in response.redirect_chain[-1][0]
+    assert 'data-testid="login-reason"' in page and "仅对会员开放" in page
+    assert "/accounts/signup/?next=" in page
+    # A plain visit to the login page has no such notice.
+    assert 'data-testid="login-reason"' not in client.get("/accounts/login/").content.decode()
+
+
+def test_a_member_refused_an_owners_board_learns_how_to_claim_a_unit(client, project_a, member):
+    owners_board = project_a.owners_board.forum
+    client.force_login(member)
+
+    response = client.get(
+        reverse("forum:forum", kwargs={"slug": owners_board.slug, "pk": owners_board.pk})
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'data-testid="forbidden-claim"' in page and 'href="/me/units/"' in page
+    assert "认领房产" in page
+
+
+def test_password_and_email_pages_keep_the_personal_center_layout(client, member):
+    client.force_login(member)
+
+    for url, active in [("/accounts/password/change/", "修改密码"), ("/accounts/email/", "邮箱")]:
+        page = client.get(url).content.decode()
+        assert 'class="col-md-3 mb-3 me-menu"' in page, url
+        assert 'href="/me/points/"' in page, url  # the personal center's menu
+        current = page[page.index("list-group-item-action active") :][:300]
+        assert active in current, url
