@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forum.boards.posting import POST_MAX_LENGTH, post_length_error
 from forum.cases.models import Case, Category, Department, Priority
 
 
@@ -65,7 +66,19 @@ class OverrideForm(VersionForm):
 
 
 class ReplyForm(VersionForm):
-    content = forms.CharField(label=_("Official reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    # The forum's post limit: an official reply is a post of the topic.
+    content = forms.CharField(
+        label=_("Official reply"),
+        max_length=POST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        error = post_length_error(content=content)
+        if error:
+            raise forms.ValidationError(error)
+        return content
 
 
 class StatusForm(VersionForm):
@@ -103,6 +116,10 @@ class RateForm(forms.Form):
     )
 
 
+REPORT_FIRST_YEAR = 2000
+REPORT_LAST_YEAR = 2999
+
+
 class ReportForm(forms.Form):
     month = forms.CharField(
         label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
@@ -121,6 +138,13 @@ class ReportForm(forms.Form):
         import re
 
         value = self.cleaned_data.get("month") or ""
-        if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value, flags=re.ASCII):
             raise forms.ValidationError(_("Use the form YYYY-MM."))
+        # The report reaches a year around the month (trends, the next month's start): years
+        # at the ends of the calendar (0000, 0001, 9999) answered 500.
+        if value and not REPORT_FIRST_YEAR <= int(value[:4]) <= REPORT_LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)d and %(last)d.")
+                % {"first": REPORT_FIRST_YEAR, "last": REPORT_LAST_YEAR}
+            )
         return value

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.models import Board
+from forum.boards.posting import post_length_error
 from forum.cases import notify, routing
 from forum.cases.models import (
     Case,
@@ -347,6 +348,9 @@ def case_reply_official(*, case: Case, by, version: int, content: str) -> Offici
     _require(can_work_on(by, case))
     if not content.strip():
         raise ValidationError(_("Write a reply first."))
+    too_long = post_length_error(content=content)
+    if too_long:
+        raise ValidationError(too_long)
     _lock(case=case, version=version)
     department = case.department
     if department is None:

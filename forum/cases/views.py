@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -98,9 +98,11 @@ def department_queue(request, code: str):
 
 
 def _case_for_worker(request, pk: int) -> Case:
+    """The case, or 404 for whoever may not work on it: a 403 for existing ids only would tell
+    anyone which case numbers exist (issue 13, finding 10)."""
     case = get_object_or_404(Case.objects.select_related("department"), pk=pk)
     if not services.can_work_on(request.user, case):
-        raise PermissionDenied
+        raise Http404
     return case
 
 
@@ -185,7 +187,7 @@ FORM_NAMES = {
 @require_POST
 def case_action(request, pk: int, action: str):
     if action not in ACTIONS:
-        raise PermissionDenied
+        raise Http404
     case = _case_for_worker(request, pk)
     if action in ("confirm", "override") and not services.can_triage(request.user):
         raise PermissionDenied

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "mptt",
     "widget_tweaks",
     "machina",
-    "machina.apps.forum_conversation.forum_attachments",
+    "forum.machina_apps.forum_conversation.forum_attachments",
     "machina.apps.forum_conversation.forum_polls",
     "machina.apps.forum_moderation",
     "machina.apps.forum_permission",
@@ -340,6 +340,13 @@ MIGRATION_MODULES = {
     label: f"machina.apps.{label}.migrations"
     for label in ("forum", "forum_conversation", "forum_member", "forum_tracking")
 }
+MIGRATION_MODULES["forum_attachments"] = (
+    "machina.apps.forum_conversation.forum_attachments.migrations"
+)
+# Attachments are served by forum.machina_apps.forum_conversation.forum_attachments.views after
+# the visibility check; set to an nginx internal location's prefix to let nginx send the bytes
+# (X-Accel-Redirect, see docs/security.md).
+FORUM_ATTACHMENT_ACCEL_REDIRECT = env("FORUM_ATTACHMENT_ACCEL_REDIRECT", default="")
 
 SITE_ID = 1
 

@@ -18,7 +18,10 @@ from forum.boards.models import Board, TopicVisibility
 
 
 class SafePostingMixin:
-    """Length cap and per-user rate limit, with the reason shown on the form."""
+    """Length cap and per-user rate limit, with the reason shown on the form.
+
+    clean() only warns early; the view claims the posting slot atomically before saving
+    (SafeAttachmentsMixin.form_valid)."""
 
     def clean_content(self):
         content = self.cleaned_data.get("content", "")
@@ -34,12 +37,6 @@ class SafePostingMixin:
             if reason:
                 raise forms.ValidationError(reason, code="rate_limited")
         return cleaned
-
-    def save(self, commit=True):
-        post = super().save(commit)
-        if commit and self.user is not None and not getattr(self, "_was_update", False):
-            posting.post_rate_limit_record(user=self.user)
-        return post
 
 
 class PostForm(SafePostingMixin, MachinaPostForm):
