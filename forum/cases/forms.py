@@ -103,6 +103,15 @@ class RateForm(forms.Form):
     )
 
 
+class MemberReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still not solved?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tell the department what is still not solved.")},
+    )
+
+
 class ReportForm(forms.Form):
     month = forms.CharField(
         label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})

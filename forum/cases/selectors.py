@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from forum.cases.models import Case, CaseEvent, Department, OfficialReply, case_due_expression
@@ -91,11 +91,10 @@ def case_list_for_department(
 
 
 def case_list_for_member(*, member) -> QuerySet[Case]:
-    """The cases on the member's own topics, newest first (for /me/)."""
+    """The member's cases (their own topics, and service-desk cases for them), newest first."""
+    mine = Q(topic__poster=member, member__isnull=True) | Q(member=member)
     return _with_due(
-        Case.objects.filter(topic__poster=member).select_related(
-            "topic__forum", "department", "category"
-        )
+        Case.objects.filter(mine).select_related("topic__forum", "department", "category")
     ).order_by("-created_at")
 
 

@@ -20,18 +20,21 @@ from forum.cases import notify, routing
 from forum.cases.models import (
     Case,
     CaseEvent,
+    CaseFollowUp,
     Category,
     Department,
     InvalidStatusChange,
     OfficialReply,
 )
+from forum.cases.rating_links import RatingLinkInvalid, rating_token_case
 from forum.cases.sla import case_due_times_set
+from forum.cases.windows import confirm_window, reopen_window
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.points import points_award
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CaseConflict", "InvalidStatusChange"]
+__all__ = ["CaseConflict", "InvalidStatusChange", "RatingLinkInvalid"]
 
 
 class CaseConflict(Exception):
@@ -45,11 +48,33 @@ def can_triage(user) -> bool:
     return is_moderator(user)
 
 
+def headed_department_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Department.objects.filter(heads=user).values_list("pk", flat=True))
+
+
 def can_work_on(user, case: Case) -> bool:
-    """Moderators, and the staff of the department the case is routed to."""
+    """Moderators, and the staff and heads of the department the case is routed to."""
+    if not getattr(user, "is_authenticated", False):
+        return False
     return is_moderator(user) or (
-        case.department_id is not None and case.department_id in staff_department_ids(user)
+        case.department_id is not None
+        and (
+            case.department_id in staff_department_ids(user)
+            or case.department_id in headed_department_ids(user)
+        )
     )
+
+
+def is_case_member(user, case: Case) -> bool:
+    """The member whose case it is (the topic's poster, or whom the service desk opened it for)."""
+    return bool(getattr(user, "is_authenticated", False) and user.pk == case.member_id_for_case)
+
+
+def can_see_rating(user, case: Case) -> bool:
+    """A rating and its comment are the member's and the staff's business only (#13.11)."""
+    return is_case_member(user, case) or can_work_on(user, case)
 
 
 def _require(allowed: bool) -> None:
@@ -82,8 +107,13 @@ def _change_status(*, case: Case, status: str, by=None, note: str = "") -> None:
     now = timezone.now()
     if status == Case.Status.RESOLVED:
         case.resolved_at = now
+        # The 回访 call: staff phone the member after every resolution and record the outcome.
+        if not case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK, done_at=None).exists():
+            CaseFollowUp.objects.create(case=case, kind=CaseFollowUp.Kind.CALLBACK, created_at=now)
     elif old in (Case.Status.RESOLVED, Case.Status.CLOSED):
         case.resolved_at = None
+    # The member's answer clock (auto-close after CASE_CONFIRM_DAYS) runs from this moment.
+    case.awaiting_member_since = now if status == Case.Status.AWAITING_MEMBER else None
     if status in (Case.Status.AWAITING_MEMBER, Case.Status.RESOLVED) and not case.first_response_at:
         case.first_response_at = now
     CaseEvent.objects.create(
@@ -404,26 +434,170 @@ def case_hand_back(*, case: Case, by, version: int, reason: str) -> Case:
     return case
 
 
-# --- members ------------------------------------------------------------------------------
+# --- members ---------------------------------------------------------------------------------
 
 
 def can_rate(user, case: Case) -> bool:
-    return (
-        user.is_authenticated
-        and case.topic.poster_id == user.pk
-        and case.status in (Case.Status.RESOLVED, Case.Status.CLOSED)
+    return is_case_member(user, case) and case.status in (
+        Case.Status.RESOLVED,
+        Case.Status.CLOSED,
     )
+
+
+def can_confirm(user, case: Case) -> bool:
+    """At 待会员确认 the member confirms it is solved or says it is not (仍未解决)."""
+    return is_case_member(user, case) and case.status == Case.Status.AWAITING_MEMBER
+
+
+def can_reopen(user, case: Case, now=None) -> bool:
+    """A resolved case can be reopened by its member within CASE_REOPEN_DAYS of resolution."""
+    if not is_case_member(user, case) or case.status != Case.Status.RESOLVED:
+        return False
+    now = now or timezone.now()
+    return case.resolved_at is not None and case.resolved_at >= now - reopen_window()
+
+
+REASON_MAX = 500
+
+
+def _reason(reason: str, *, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(missing)
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            _("Keep it under %(max)d characters (you wrote %(n)d).")
+            % {"max": REASON_MAX, "n": len(reason)}
+        )
+    return reason
+
+
+@transaction.atomic
+def case_member_confirm(*, case: Case, by) -> Case:
+    """确认已解决: the member agrees the case is solved."""
+    _require(can_confirm(by, case))
+    _lock(case=case, version=None)
+    if case.status != Case.Status.AWAITING_MEMBER:
+        raise InvalidStatusChange(_("This case no longer waits for your confirmation."))
+    _change_status(case=case, status=Case.Status.RESOLVED, by=by)
+    _save(case)
+    _event(case=case, kind=CaseEvent.Kind.MEMBER_CONFIRMED, by=by)
+    return case
+
+
+@transaction.atomic
+def case_member_reject(*, case: Case, by, reason: str) -> Case:
+    """仍未解决: back to 处理中 for the same department; the SLA clock keeps running."""
+    _require(can_confirm(by, case))
+    reason = _reason(reason, missing=_("Tell the department what is still not solved."))
+    _lock(case=case, version=None)
+    if case.status != Case.Status.AWAITING_MEMBER:
+        raise InvalidStatusChange(_("This case no longer waits for your confirmation."))
+    _change_status(case=case, status=Case.Status.IN_PROGRESS, by=by, note=reason)
+    _save(case)
+    _event(case=case, kind=CaseEvent.Kind.MEMBER_REJECTED, by=by, note=reason)
+    transaction.on_commit(lambda: notify.department_member_answered(case=case, reason=reason))
+    return case
+
+
+@transaction.atomic
+def case_member_reopen(*, case: Case, by, reason: str, now=None) -> Case:
+    """The member reopens a resolved case within the reopen window."""
+    now = now or timezone.now()
+    if not is_case_member(by, case):
+        _require(False)
+    if not can_reopen(by, case, now=now):
+        raise InvalidStatusChange(
+            _("This case can no longer be reopened; please file a new complaint.")
+        )
+    reason = _reason(reason, missing=_("Tell the department what is still not solved."))
+    _lock(case=case, version=None)
+    _change_status(case=case, status=Case.Status.IN_PROGRESS, by=by, note=reason)
+    _save(case)
+    _event(case=case, kind=CaseEvent.Kind.REOPENED, by=by, note=reason)
+    transaction.on_commit(lambda: notify.department_member_answered(case=case, reason=reason))
+    return case
+
+
+def cases_auto_close(*, now=None) -> int:
+    """Cases the member left unanswered for CASE_CONFIRM_DAYS are resolved, with a notice."""
+    now = now or timezone.now()
+    due = Case.objects.filter(
+        status=Case.Status.AWAITING_MEMBER, awaiting_member_since__lte=now - confirm_window()
+    ).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(due):
+        with transaction.atomic():
+            case = Case.objects.select_related("topic").get(pk=pk)
+            try:
+                _lock(case=case, version=case.version)
+            except CaseConflict:
+                continue
+            if case.status != Case.Status.AWAITING_MEMBER:
+                continue
+            _change_status(
+                case=case,
+                status=Case.Status.RESOLVED,
+                note=_("No answer from the member within %(days)d days.")
+                % {"days": confirm_window().days},
+            )
+            _save(case)
+            _event(case=case, kind=CaseEvent.Kind.AUTO_CLOSED)
+            transaction.on_commit(lambda case=case: notify.member_auto_closed(case=case))
+            closed += 1
+    return closed
+
+
+LOW_RATING = 2
+
+
+def _rating_apply(*, case: Case, by, satisfaction: int, comment: str, via: str) -> Case:
+    case.satisfaction = int(satisfaction)
+    case.satisfaction_comment = comment.strip()
+    _save(case)
+    _event(
+        case=case,
+        kind=CaseEvent.Kind.RATED,
+        by=by,
+        note=comment,
+        satisfaction=satisfaction,
+        via=via,
+    )
+    if case.satisfaction <= LOW_RATING:
+        follow_up, created = CaseFollowUp.objects.get_or_create(
+            case=case, kind=CaseFollowUp.Kind.LOW_RATING, done_at=None
+        )
+        if created:
+            _event(case=case, kind=CaseEvent.Kind.FOLLOW_UP, note=follow_up.get_kind_display())
+            transaction.on_commit(lambda: notify.moderators_low_rating(case=case))
+    member = case.member or case.topic.poster
+    if member is not None:
+        # Rating earns points once per case, even when the member changes the rating later.
+        points_award(
+            member=member, rule_code="case_rated", source_key=f"case:{case.pk}", source=case
+        )
+    return case
 
 
 @transaction.atomic
 def case_rate(*, case: Case, by, satisfaction: int, comment: str = "") -> Case:
-    """The member who opened the topic rates the resolution (1–5 with a comment)."""
+    """The member rates the resolution (1–5 with a comment); 1–2 opens a follow-up."""
     _require(can_rate(by, case))
     _lock(case=case, version=None)
-    case.satisfaction = int(satisfaction)
-    case.satisfaction_comment = comment.strip()
-    _save(case)
-    _event(case=case, kind=CaseEvent.Kind.RATED, by=by, note=comment, satisfaction=satisfaction)
-    # Rating earns points once per case, even when the member changes the rating later.
-    points_award(member=by, rule_code="case_rated", source_key=f"case:{case.pk}", source=case)
-    return case
+    return _rating_apply(case=case, by=by, satisfaction=satisfaction, comment=comment, via="site")
+
+
+@transaction.atomic
+def case_rate_by_token(*, token: str, satisfaction: int, comment: str = "") -> Case:
+    """Rate through the mailed link, no login needed; the link works once."""
+    case = rating_token_case(token=token)
+    claimed = Case.objects.filter(pk=case.pk, rating_link_used_at__isnull=True).update(
+        rating_link_used_at=timezone.now(), version=F("version") + 1
+    )
+    if not claimed:
+        raise RatingLinkInvalid(_("This rating link was already used."))
+    case.refresh_from_db()
+    member = case.member or case.topic.poster
+    return _rating_apply(
+        case=case, by=member, satisfaction=satisfaction, comment=comment, via="mail"
+    )

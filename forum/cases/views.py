@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -257,12 +257,29 @@ def case_open(request, topic_id: int):
     return redirect("cases:case_detail", pk=case.pk)
 
 
+def _member_case(request, pk: int) -> Case:
+    """The case of a member's own topic; 404 for anyone else (its existence is not theirs)."""
+    case = get_object_or_404(Case.objects.select_related("topic", "topic__forum"), pk=pk)
+    if not services.is_case_member(request.user, case):
+        raise Http404
+    return case
+
+
+def _member_next(request, case: Case) -> str:
+    return _next_url(request, reverse("me_cases"))
+
+
+def _member_error(request, error) -> None:
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
 @login_required
 @require_POST
 def case_rate(request, pk: int):
-    case = get_object_or_404(Case.objects.select_related("topic"), pk=pk)
+    case = _member_case(request, pk)
     if not services.can_rate(request.user, case):
-        raise PermissionDenied
+        messages.error(request, _("You can rate a case once it is resolved."))
+        return redirect(_member_next(request, case))
     form = forms.RateForm(request.POST)
     if form.is_valid():
         services.case_rate(
@@ -273,8 +290,80 @@ def case_rate(request, pk: int):
         )
         messages.success(request, _("Thank you for your rating."))
     else:
-        messages.error(request, _("Choose a rating from 1 to 5."))
-    return redirect(_next_url(request, reverse("personal_center")))
+        messages.error(
+            request, _("Choose a rating from 1 to 5 (a comment of up to 500 characters).")
+        )
+    return redirect(_member_next(request, case))
+
+
+@login_required
+@require_POST
+def case_member_confirm(request, pk: int):
+    """确认已解决."""
+    case = _member_case(request, pk)
+    try:
+        services.case_member_confirm(case=case, by=request.user)
+    except (services.InvalidStatusChange, services.CaseConflict, PermissionDenied) as error:
+        _member_error(request, error)
+    else:
+        messages.success(request, _("Thank you: the case is resolved. How satisfied are you?"))
+    return redirect(_member_next(request, case))
+
+
+@login_required
+@require_POST
+def case_member_reopen(request, pk: int):
+    """仍未解决 at 待会员确认, or reopening a resolved case within the window."""
+    case = _member_case(request, pk)
+    form = forms.MemberReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_member_next(request, case))
+    reason = form.cleaned_data["reason"]
+    try:
+        if case.status == Case.Status.AWAITING_MEMBER:
+            services.case_member_reject(case=case, by=request.user, reason=reason)
+        else:
+            services.case_member_reopen(case=case, by=request.user, reason=reason)
+    except (
+        services.InvalidStatusChange,
+        services.CaseConflict,
+        ValidationError,
+        PermissionDenied,
+    ) as error:
+        _member_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The case is back with %(department)s; they are notified.")
+            % {"department": case.department or _("customer relations")},
+        )
+    return redirect(_member_next(request, case))
+
+
+def case_rate_link(request, token: str):
+    """The one-click rating link from the resolution mail: no login, works once."""
+    try:
+        case = services.rating_token_case(token=token)
+    except services.RatingLinkInvalid as error:
+        return render(request, "cases/rate_link.html", {"error": str(error)}, status=400)
+    initial = {}
+    if request.GET.get("s") in {"1", "2", "3", "4", "5"}:
+        initial["satisfaction"] = int(request.GET["s"])
+    form = forms.RateForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.case_rate_by_token(
+                    token=token,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.RatingLinkInvalid as error:
+                return render(request, "cases/rate_link.html", {"error": str(error)}, status=400)
+            return render(request, "cases/rate_link.html", {"done": True, "case": case})
+        return render(request, "cases/rate_link.html", {"form": form, "case": case}, status=400)
+    return render(request, "cases/rate_link.html", {"form": form, "case": case})
 
 
 @login_required
@@ -328,6 +417,24 @@ def report(request):
 
 @login_required
 def my_cases(request):
-    """/me/cases/: the member's complaints and suggestions, in the personal center."""
+    """/me/cases/: the member's complaints and suggestions, with what they can do on each."""
     page = page_of(request, selectors.case_list_for_member(member=request.user))
-    return personal_center_render(request, "cases.html", "cases", page=page)
+    now = timezone.now()
+    rows = [
+        {
+            "case": case,
+            "can_confirm": services.can_confirm(request.user, case),
+            "can_reopen": services.can_reopen(request.user, case, now=now),
+            "can_rate": services.can_rate(request.user, case),
+        }
+        for case in page.object_list
+    ]
+    return personal_center_render(
+        request,
+        "cases.html",
+        "cases",
+        page=page,
+        rows=rows,
+        reason_form=forms.MemberReasonForm(),
+        rate_form=forms.RateForm(),
+    )
