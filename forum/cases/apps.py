@@ -15,3 +15,6 @@ class CasesConfig(AppConfig):
         points_event_register(
             code="case_rated", label=_("Rated how a complaint was resolved"), app=self.label
         )
+        points_event_register(
+            code="suggestion_adopted", label=_("A suggestion was adopted"), app=self.label
+        )

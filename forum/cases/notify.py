@@ -33,10 +33,14 @@ def _case_url(case: Case) -> str:
 
 
 def _topic_url(case: Case) -> str:
+    return settings.SITE_URL.rstrip("/") + _topic_path(case)
+
+
+def _topic_path(case: Case) -> str:
     from django.urls import reverse
 
     topic = case.topic
-    return settings.SITE_URL.rstrip("/") + reverse(
+    return reverse(
         "forum_conversation:topic",
         kwargs={
             "forum_slug": topic.forum.slug,
@@ -152,6 +156,25 @@ def member_status_changed(*, case: Case) -> None:
         _send(recipients=[member.email], subject=subject, body=body)
 
 
+def member_case_recorded(*, case: Case) -> None:
+    """A desk case was opened for the member: tell them its number and what happens next."""
+    member = case.member
+    if member is None:
+        return
+    from django.urls import reverse
+
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("We recorded your %(channel)s as case #%(n)d: %(subject)s") % {
+            "channel": case.get_channel_display(),
+            "n": case.pk,
+            "subject": case.topic.subject,
+        }
+        body = _next_step(case)
+    notice_send(
+        recipient=member, kind="case_recorded", title=title, body=body, url=reverse("me_cases")
+    )
+
+
 def member_auto_closed(*, case: Case) -> None:
     """The member did not answer in time: say the case was resolved and how to reopen it."""
     member = case.member or case.topic.poster
@@ -182,6 +205,25 @@ def department_member_answered(*, case: Case, reason: str) -> None:
         notice_send(
             recipient=case.assignee, kind="case_reopened", title=subject, url=_case_path(case)
         )
+
+
+def member_outcome(*, case: Case) -> None:
+    """A suggestion's outcome and its reason, told to the member."""
+    member = case.member or case.topic.poster
+    if member is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Your suggestion “%(subject)s”: %(outcome)s") % {
+            "subject": case.topic.subject,
+            "outcome": case.get_outcome_display(),
+        }
+    notice_send(
+        recipient=member,
+        kind="suggestion_outcome",
+        title=title,
+        body=case.outcome_reason,
+        url=_topic_path(case) if not case.member_id else "",
+    )
 
 
 def moderators_low_rating(*, case: Case) -> None:

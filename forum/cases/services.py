@@ -7,6 +7,7 @@ if someone else changed the case in between, CaseConflict is raised and nothing 
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from forum.cases.models import (
     Case,
     CaseEvent,
     CaseFollowUp,
+    CaseNote,
     Category,
     Department,
     InvalidStatusChange,
@@ -187,6 +189,41 @@ def case_open(*, topic: Topic, by=None, type: str | None = None) -> Case:
     _save(case)
     _event(case=case, kind=CaseEvent.Kind.OPENED, by=by)
     return case
+
+
+@transaction.atomic
+def case_intake_record(
+    *,
+    topic: Topic,
+    member,
+    ownership=None,
+    project=None,
+    category: Category | None = None,
+    contact_way: str = "",
+    visit_time: str = "",
+) -> Case:
+    """What the member filled in on the structured complaint/suggestion form, on the case.
+
+    ``ownership`` is one of the member's verified units (its project and unit land on the case);
+    a member who owns none may name a ``project``. The router runs afterwards as for any topic.
+    """
+    from portal.members.models import UnitOwnership
+
+    case = case_open(topic=topic)
+    if ownership is not None:
+        if ownership.member_id != member.pk or ownership.status != UnitOwnership.Status.VERIFIED:
+            raise ValidationError(_("Choose one of your verified units."))
+        case.project = ownership.project
+        case.unit = f"{ownership.building}-{ownership.unit}"
+    elif project is not None:
+        case.project = project
+    if category is not None:
+        case.category = category
+    if contact_way and contact_way not in Case.ContactWay.values:
+        raise ValidationError(_("Choose how we should contact you."))
+    case.contact_way = contact_way
+    case.visit_time = (visit_time or "").strip()
+    return _save(case)
 
 
 @transaction.atomic
@@ -363,6 +400,11 @@ def case_bulk_assign(*, case_ids: list[int], by, department: Department) -> int:
 def case_take(*, case: Case, by, version: int) -> Case:
     _require(can_work_on(by, case))
     _lock(case=case, version=version)
+    if case.assignee_id not in (None, by.pk) and not can_assign_owner(by, case):
+        raise ValidationError(
+            _("%(owner)s owns this case; ask them to hand it over.")
+            % {"owner": case.assignee.public_name}
+        )
     case.assignee = by
     if case.status == Case.Status.ASSIGNED:
         _change_status(case=case, status=Case.Status.IN_PROGRESS, by=by)
@@ -601,3 +643,166 @@ def case_rate_by_token(*, token: str, satisfaction: int, comment: str = "") -> C
     return _rating_apply(
         case=case, by=member, satisfaction=satisfaction, comment=comment, via="mail"
     )
+
+
+# --- staff working together: owners, internal notes, suggestion outcomes -------------------
+
+
+def department_members(department: Department):
+    """Who may own a department's cases: its staff group and its heads."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups=department.staff_group_id) | Q(headed_departments=department), is_active=True
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def can_assign_owner(user, case: Case) -> bool:
+    """Moderators and the head of the case's department assign any owner."""
+    return is_moderator(user) or (
+        case.department_id is not None and case.department_id in headed_department_ids(user)
+    )
+
+
+@transaction.atomic
+def case_owner_set(*, case: Case, by, version: int, owner) -> Case:
+    """Assign an owner (moderators, department heads) or hand over the case (its owner)."""
+    _require(can_work_on(by, case))
+    _lock(case=case, version=version)
+    if not (can_assign_owner(by, case) or case.assignee_id == by.pk):
+        raise PermissionDenied(_("Only the case's owner or the department head hands it over."))
+    if case.department is None:
+        raise ValidationError(_("Route the case to a department before naming an owner."))
+    if owner is not None and not department_members(case.department).filter(pk=owner.pk).exists():
+        raise ValidationError(
+            _("%(user)s is not a member of %(department)s.")
+            % {"user": owner.get_username(), "department": case.department}
+        )
+    previous = case.assignee
+    case.assignee = owner
+    if owner is not None and case.status == Case.Status.ASSIGNED:
+        _change_status(case=case, status=Case.Status.IN_PROGRESS, by=by)
+    _save(case)
+    _event(
+        case=case,
+        kind=CaseEvent.Kind.HANDED_OVER,
+        by=by,
+        previous=previous.get_username() if previous else None,
+        owner=owner.get_username() if owner else None,
+    )
+    transaction.on_commit(lambda: notify.owner_assigned(case=case, owner=owner, by=by))
+    return case
+
+
+NOTE_MAX = CaseNote._meta.get_field("body").max_length
+_MENTION = re.compile(r"@([\w.+-]+)")
+
+
+def case_staff(case: Case):
+    """Staff who may read the case: moderators and its department's members."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from forum.boards.services import MODERATORS_GROUP
+
+    who = Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)
+    if case.department_id:
+        who |= Q(groups=case.department.staff_group_id) | Q(headed_departments=case.department)
+    return get_user_model().objects.filter(who, is_active=True).distinct()
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, by, body: str) -> CaseNote:
+    """An internal note; @username mentions of the case's staff notify them."""
+    _require(can_work_on(by, case))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write a note first."))
+    if len(body) > NOTE_MAX:
+        raise ValidationError(
+            _("Keep it under %(max)d characters (you wrote %(n)d).")
+            % {"max": NOTE_MAX, "n": len(body)}
+        )
+    names = set(_MENTION.findall(body))
+    mentioned = list(case_staff(case).filter(username__in=names).exclude(pk=by.pk)) if names else []
+    note = CaseNote(case=case, author=by, body=body)
+    note.full_clean()
+    note.save()
+    note.mentions.set(mentioned)
+    if mentioned:
+        transaction.on_commit(lambda: notify.staff_mentioned(case=case, author=by, users=mentioned))
+    return note
+
+
+@transaction.atomic
+def case_outcome_set(*, case: Case, by, version: int, outcome: str, reason: str) -> Case:
+    """A suggestion ends as 已采纳 / 暂不采纳 / 已实施, with a reason the member sees.
+
+    Adoption (or implementation) pays the member through the ``suggestion_adopted`` points rule,
+    once per case.
+    """
+    _require(can_work_on(by, case))
+    if case.type != Case.Type.SUGGESTION:
+        raise ValidationError(_("Only suggestions have an outcome."))
+    if outcome not in Case.Outcome.values:
+        raise ValidationError(_("Choose an outcome."))
+    reason = _reason(reason, missing=_("Tell the member why."))
+    _lock(case=case, version=version)
+    case.outcome = outcome
+    case.outcome_reason = reason
+    _save(case)
+    _event(case=case, kind=CaseEvent.Kind.OUTCOME, by=by, note=reason, outcome=outcome)
+    member = case.member or case.topic.poster
+    if member is not None and outcome in (Case.Outcome.ADOPTED, Case.Outcome.IMPLEMENTED):
+        points_award(
+            member=member,
+            rule_code="suggestion_adopted",
+            source_key=f"suggestion:{case.pk}",
+            source=case,
+        )
+    transaction.on_commit(lambda: notify.member_outcome(case=case))
+    return case
+
+
+# --- service desk -----------------------------------------------------------------------------
+
+
+def can_use_service_desk(user) -> bool:
+    """The service desk (呼叫中心): moderators and staff with the service-desk permission."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (is_moderator(user) or user.has_perm("cases.service_desk"))
+    )
+
+
+@transaction.atomic
+def case_follow_up_done(
+    *, follow_up: CaseFollowUp, by, result: str, note: str = ""
+) -> CaseFollowUp:
+    """Record the outcome of a 回访 call (or of a low-rating follow-up)."""
+    _require(can_use_service_desk(by))
+    follow_up = CaseFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is not None:
+        raise ValidationError(_("This follow-up was already recorded."))
+    if result not in CaseFollowUp.Result.values:
+        raise ValidationError(_("Choose how the follow-up went."))
+    follow_up.result = result
+    follow_up.note = (note or "").strip()
+    follow_up.done_by = by
+    follow_up.done_at = timezone.now()
+    _save(follow_up)
+    _event(
+        case=follow_up.case,
+        kind=CaseEvent.Kind.FOLLOW_UP,
+        by=by,
+        note=follow_up.note,
+        follow_up=follow_up.kind,
+        result=result,
+    )
+    return follow_up
