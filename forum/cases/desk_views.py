@@ -38,9 +38,11 @@ def _masked(member, *, show_pii: bool) -> dict:
 
 @login_required
 def desk_lookup(request):
-    """Find the member on the phone: by mobile number, member number or name."""
+    """Find the member on the phone: by mobile number, member number or name.
+
+    Posted, not a query string: a phone number stays out of URLs, access logs and history."""
     _desk_user(request)
-    form = forms.MemberLookupForm(request.GET or None)
+    form = forms.MemberLookupForm(request.POST if request.method == "POST" else None)
     found = []
     show_pii = request.user.has_perm(PII_PERMISSION)
     if form.is_valid():

@@ -118,7 +118,9 @@ def test_a_complaint_closed_with_the_member_and_a_phone_call_reaching_the_depart
     profile.mobile = "13912345678"
     profile.save()
     log_in(page, username=moderator.username, password=TEST_PASSWORD)
-    page.goto("/triage/desk/?q=13912345678")
+    page.goto("/triage/desk/")
+    page.fill("[data-testid=desk-lookup-form] input[name=q]", "13912345678")
+    page.click("[data-testid=desk-lookup-submit]")
     assert page.locator("[data-testid=desk-mobile]").inner_text() == "139****5678"
     page.click("[data-testid=desk-result] a")
     page.select_option("#id_channel", "phone")

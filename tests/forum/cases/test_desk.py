@@ -92,11 +92,12 @@ def test_only_the_desk_records_cases_and_bad_input_is_refused(
 def test_the_lookup_by_phone_is_masked_and_logged(client, desk_staff, caller):
     login(client, desk_staff)
 
-    page = client.get("/triage/desk/", {"q": "13912345678"}).content.decode()
+    page = client.post("/triage/desk/", {"q": "13912345678"}).content.decode()
 
     results = page[page.index('data-testid="desk-results"') :]
     assert "139****5678" in results and "13912345678" not in results
     assert "王**" in results and "王小明" not in results
+    assert "13912345678" not in page.replace('value="13912345678"', "")
     assert PiiAccessLog.objects.filter(staff=desk_staff, member=caller).exists()
     member_page = client.get(f"/triage/desk/member/{caller.pk}/").content.decode()
     assert "139****5678" in member_page and "翠湖" in member_page
@@ -137,8 +138,11 @@ def test_the_desk_is_refused_to_others(client, caller, engineering_staff, owner_
     if who in users:
         login(client, users[who])
 
-    for url in ("/triage/desk/?q=139", f"/triage/desk/member/{caller.pk}/"):
-        response = client.get(url)
+    for response in (
+        client.post("/triage/desk/", {"q": "13912345678"}),
+        client.get(f"/triage/desk/member/{caller.pk}/"),
+        client.post(f"/triage/desk/member/{caller.pk}/", {"channel": "phone"}),
+    ):
         assert response.status_code in (302, 403)
         if who != "visitor":
             assert response.status_code == 403
