@@ -171,3 +171,11 @@ def test_more_departments_are_seeded_inactive_and_work_once_switched_on(
     case_override(case=case, by=moderator, version=case.version, department=sales)
     case.refresh_from_db()
     assert case.department == sales
+
+
+def test_the_desk_finds_its_way_in_from_the_header(client, desk_staff, caller, member):
+    client.force_login(desk_staff)
+    assert 'href="/triage/desk/" data-testid="nav-desk"' in client.get("/me/").content.decode()
+
+    client.force_login(member)
+    assert 'data-testid="nav-desk"' not in client.get("/me/").content.decode()
