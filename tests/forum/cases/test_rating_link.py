@@ -1,11 +1,14 @@
 """The one-click rating link in the resolution mail: signed, no login, once, expiring."""
 
+import os
 import re
+import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connections
 from django.utils import timezone
 
 from forum.cases.models import Case, CaseEvent
@@ -115,3 +118,53 @@ def test_bad_input_on_the_link_is_a_form_error(client, resolved, member):
     assert "请选择 1 到 5 分" in response.content.decode()
     resolved.refresh_from_db()
     assert resolved.satisfaction is None and resolved.rating_link_used_at is None
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="threads need a server database",
+)
+# serialized_rollback: the flush after a transactional test would drop the migrations' data.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_on_the_link_at_once_rate_once():
+    from forum.boards.services import board_skeleton_ensure
+    from forum.cases.models import Department
+    from forum.cases.rating_links import RatingLinkInvalid
+    from forum.cases.services import case_rate_by_token
+    from tests.factories import UserFactory
+
+    boards = board_skeleton_ensure()
+    from forum.boards.models import Board
+
+    poster = UserFactory(username="racer")
+    case = case_open(
+        topic=make_topic(forum=boards[Board.Kind.COMPLAINTS].forum, poster=poster, subject="门锁坏")
+    )
+    Case.objects.filter(pk=case.pk).update(
+        department=Department.objects.get(code="property"),
+        status=Case.Status.RESOLVED,
+        resolved_at=timezone.now(),
+    )
+    case.refresh_from_db()
+    token = rating_token_make(case=case)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click(stars):
+        try:
+            barrier.wait()
+            case_rate_by_token(token=token, satisfaction=stars)
+            outcomes.append("rated")
+        except RatingLinkInvalid:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click, args=(stars,)) for stars in (2, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["rated", "refused"]
+    assert case.events.filter(kind=CaseEvent.Kind.RATED).count() == 1

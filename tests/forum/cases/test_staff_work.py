@@ -354,3 +354,20 @@ def test_a_department_head_reads_the_report_of_their_department_only(
 
     login(client, UserFactory(username="plain"))
     assert client.get("/triage/reports/").status_code == 403
+
+
+def test_two_staff_setting_the_owner_at_once_get_the_conflict_page(
+    client, case, engineering_staff, engineering_colleague, moderator
+):
+    seen = case.version
+    case_take(case=case, by=engineering_staff, version=case.version)
+    login(client, moderator)
+
+    response = client.post(
+        f"/triage/case/{case.pk}/owner/", {"version": seen, "owner": engineering_colleague.pk}
+    )
+
+    assert response.status_code == 409
+    assert 'data-testid="case-conflict"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.assignee == engineering_staff
