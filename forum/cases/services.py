@@ -50,10 +50,15 @@ def can_triage(user) -> bool:
     return is_moderator(user)
 
 
-def headed_department_ids(user) -> set[int]:
+def headed_department_ids(user) -> frozenset[int]:
+    """The departments the user heads (cached on the user for the request)."""
     if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(Department.objects.filter(heads=user).values_list("pk", flat=True))
+        return frozenset()
+    if not hasattr(user, "_headed_department_ids"):
+        user._headed_department_ids = frozenset(
+            Department.objects.filter(heads=user).values_list("pk", flat=True)
+        )
+    return user._headed_department_ids
 
 
 def can_work_on(user, case: Case) -> bool:
@@ -729,7 +734,8 @@ def case_note_add(*, case: Case, by, body: str) -> CaseNote:
             _("Keep it under %(max)d characters (you wrote %(n)d).")
             % {"max": NOTE_MAX, "n": len(body)}
         )
-    names = set(_MENTION.findall(body))
+    # "@wang." at the end of a sentence names wang (a username may still contain dots).
+    names = {n for found in _MENTION.findall(body) for n in (found, found.rstrip("."))}
     mentioned = list(case_staff(case).filter(username__in=names).exclude(pk=by.pk)) if names else []
     note = CaseNote(case=case, author=by, body=body)
     note.full_clean()
