@@ -87,3 +87,14 @@ def test_a_member_refused_an_owners_board_learns_how_to_claim_a_unit(client, pro
     page = response.content.decode()
     assert 'data-testid="forbidden-claim"' in page and 'href="/me/units/"' in page
     assert "认领房产" in page
+
+
+def test_password_and_email_pages_keep_the_personal_center_layout(client, member):
+    client.force_login(member)
+
+    for url, active in [("/accounts/password/change/", "修改密码"), ("/accounts/email/", "邮箱")]:
+        page = client.get(url).content.decode()
+        assert 'class="col-md-3 mb-3 me-menu"' in page, url
+        assert 'href="/me/points/"' in page, url  # the personal center's menu
+        current = page[page.index("list-group-item-action active") :][:300]
+        assert active in current, url
