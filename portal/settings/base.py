@@ -236,6 +236,12 @@ TASKS = {
 CASE_ROUTING_CONFIDENCE_THRESHOLD = env.float("CASE_ROUTING_CONFIDENCE_THRESHOLD", default=0.6)
 # The SLA tick warns a department this many hours before a case is due.
 CASE_SLA_WARNING_HOURS = env.int("CASE_SLA_WARNING_HOURS", default=4)
+# A case awaiting the member's confirmation this many days is resolved without it.
+CASE_CONFIRM_DAYS = env.int("CASE_CONFIRM_DAYS", default=7)
+# A member can reopen a resolved case this many days after its resolution.
+CASE_REOPEN_DAYS = env.int("CASE_REOPEN_DAYS", default=14)
+# The one-click rating link in the resolution mail works this many days (and once).
+CASE_RATING_LINK_DAYS = env.int("CASE_RATING_LINK_DAYS", default=30)
 
 # --- Mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

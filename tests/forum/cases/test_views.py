@@ -210,7 +210,7 @@ def test_the_member_sees_the_case_on_the_topic_and_rates_it(
     other = UserFactory(username="nosy")
     login(client, other)
     refused = client.post(reverse("cases:case_rate", args=[case.pk]), {"satisfaction": 1})
-    assert refused.status_code == 403
+    assert refused.status_code == 404
 
 
 def test_the_member_cases_selector_and_tag_list_only_the_members_own_cases(case, moderator):
