@@ -240,6 +240,12 @@ CASE_SLA_WARNING_HOURS = env.int("CASE_SLA_WARNING_HOURS", default=4)
 # --- Mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every mail goes to the outbox (portal.messaging.mail) and a task delivers it through the
+# backend EMAIL_URL chose, retrying after these delays (seconds) before marking it failed.
+MAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "portal.messaging.mail.OutboxEmailBackend"
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="客户会 <noreply@kehuhui.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
