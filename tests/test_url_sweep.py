@@ -6,6 +6,7 @@ without an entry fails ``test_every_url_pattern_has_an_entry``. For every reques
 
 - the status is the table's (``OK`` served, ``LOGIN`` sent to log in, ``DENY`` 403, ``GONE``
   404, ``NO_METHOD`` 405), and never 500;
+- the Content-Security-Policy is the site's and an HTML page runs no inline script;
 - no text marked secret in the world (a staff-only complaint, an owners' board topic, a post
   awaiting approval, an attachment's bytes, a case rating) appears in the answer to a role that
   may not read it.
@@ -37,6 +38,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.portal.test_csp import inline_scripts
 from tests.sweep_world import DEPARTMENT_ROLES, ROLES, SECRETS, world_build
 
 OK, LOGIN, DENY, GONE, NO_METHOD, LIMITED = "ok", "login", "403", "404", "405", "429"
@@ -570,6 +572,11 @@ def check_cell(
     for marker, readers in SECRETS.items():
         if role not in readers and marker in text:
             problems.append(f"{method} {url} as {role}: shows {marker!r}")
+    policy = response.get("Content-Security-Policy", "")
+    if "script-src 'self';" not in policy:
+        problems.append(f"{method} {url} as {role}: Content-Security-Policy {policy!r}")
+    if response.get("Content-Type", "").startswith("text/html") and inline_scripts(text):
+        problems.append(f"{method} {url} as {role}: inline script {inline_scripts(text)}")
     return problems
 
 
