@@ -24,6 +24,7 @@ from portal.members.models import (
     UnitOwnership,
 )
 from portal.members.services import housing_project_ensure, unit_ownership_verify
+from search.services import queue_process
 from tests.factories import UserFactory
 
 ROLES = (
@@ -197,4 +198,8 @@ def world_build() -> World:
     item = RedemptionItem.objects.create(name="保温杯", points_cost=100, stock=5)
     o["redemption"] = RedemptionRequest.objects.create(member=author, item=item, points_cost=100)
     o["card_token"] = card_token(profile=MemberProfile.objects.get(user=author))
+
+    # Index everything, as the task does after a commit, so the search page has the markers.
+    while queue_process()["processed"]:
+        pass
     return World(users=users, objects=o)

@@ -399,7 +399,13 @@ TABLE: dict[str, Entry] = {
     ),
     "forum_tracking:unread_topics": simple(signed_in(), signed_in(NO_METHOD)),
     # --- search
-    "search:search": simple(everyone(OK), query="q=SWEEP"),
+    # Words beside the markers (a query term is highlighted, which would split a marker).
+    "search:search": entry(
+        *[
+            Target(f"q={word}", None, everyone(OK), everyone(OK), query=f"q={word}")
+            for word in ("被泄露", "进度", "微信", "详情")
+        ]
+    ),
     # --- cases
     "cases:queue": simple(only("moderator", *DEPT_STAFF)),
     "cases:bulk_assign": simple(post_only(), only("moderator")),
@@ -643,6 +649,22 @@ def test_url_sweep_known_wrong_today(sweep, cell):
     table = target.get if method == "GET" else target.post
     cache.clear()
     assert check_cell(clients, role, method, url, table[role]) == []
+
+
+@pytest.mark.django_db
+def test_search_finds_the_markers_for_those_who_may_read_them(sweep):
+    """Positive control for the search cells: the world is indexed, so a marker missing from a
+    refused role's results means it was filtered, not that nothing was found."""
+    _objects, clients = sweep
+
+    found = {
+        word: request_as(clients["moderator"], "GET", f"/search/?q={word}")[1]
+        for word in ("被泄露", "进度", "微信")
+    }
+
+    assert "SWEEP-PRIVATE-门牌号" in found["被泄露"]
+    assert "SWEEP-OWNERS-电梯维保" in found["进度"]
+    assert "SWEEP-PENDING-13912345678" in found["微信"]
 
 
 DUMMIES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=0))}
