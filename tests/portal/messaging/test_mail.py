@@ -248,3 +248,18 @@ def test_with_the_default_test_settings_mail_still_reaches_locmem(db):
     send_mail("测试", "正文", None, ["member@example.com"])
 
     assert [m.subject for m in django_mail.outbox] == ["测试"]
+
+
+def test_a_case_mail_with_the_server_down_waits_instead_of_failing(
+    db, outbox_to_smtp, django_capture_on_commit_callbacks
+):
+    from forum.cases.notify import case_mail_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = case_mail_send.enqueue(
+            recipients=["member@example.com"], subject="工单已分派", body="正文"
+        )
+
+    assert result.status == "SUCCESSFUL"  # the task itself no longer fails
+    waiting = OutgoingMail.objects.get()
+    assert (waiting.subject, waiting.status, waiting.attempts) == ("工单已分派", "waiting", 1)
