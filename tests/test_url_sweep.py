@@ -41,7 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.portal.test_csp import inline_scripts
 from tests.sweep_world import DEPARTMENT_ROLES, ROLES, SECRETS, world_build
 
-OK, LOGIN, DENY, GONE, NO_METHOD, LIMITED = "ok", "login", "403", "404", "405", "429"
+OK, LOGIN, DENY, GONE, NO_METHOD = "ok", "login", "403", "404", "405"
 # For cells fixed on another branch whose exact refusal (403 or 404) that branch decides.
 REFUSED = "refused"
 
@@ -488,9 +488,7 @@ def url_patterns() -> dict[str, tuple[str, URLPattern]]:
             key = route
             if pattern.name:
                 key = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            if (
-                key in found
-            ):  # a name used twice (machina's admin views): the route tells them apart
+            if key in found:  # a name used twice (machina's admin views): the route tells apart
                 assert is_admin(route), f"two patterns named {key}"
                 key = route
             found[key] = (route, pattern)
@@ -561,9 +559,7 @@ def request_as(client: Client, method: str, url: str):
     return response, text
 
 
-def check_cell(
-    clients, role: str, method: str, url: str, expected: str
-) -> list[str]:  # pragma: no cover - reports
+def check_cell(clients, role: str, method: str, url: str, expected: str) -> list[str]:
     try:
         response, text = request_as(clients[role], method, url)
     except Exception as exc:  # noqa: BLE001 - a 500 is a finding, reported with its cause
