@@ -45,3 +45,32 @@ class ForumPermissionMiddleware:
             request.user.forum_key = request.session.get(ANONYMOUS_FORUM_KEY)
         request.forum_permission_handler = PermissionHandler()
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """The ``Content-Security-Policy`` header on every response (settings ``CSP_POLICY``).
+
+    The site's own pages run only script files from the site (``script-src 'self'``, no inline
+    script: the forum starts machina's scripts from a static file). Wagtail's and Django's admins
+    (``CSP_ADMIN_PREFIXES``) get ``CSP_ADMIN_POLICY``, which allows inline script: Wagtail's
+    admin writes inline scripts and handlers in its own templates, which we do not change.
+    ``CSP_REPORT_ONLY`` sends the header as ``…-Report-Only`` (to try a stricter policy).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.CSP_POLICY
+        self.admin_policy = settings.CSP_ADMIN_POLICY
+        self.admin_prefixes = tuple(settings.CSP_ADMIN_PREFIXES)
+        self.header = (
+            "Content-Security-Policy-Report-Only"
+            if settings.CSP_REPORT_ONLY
+            else "Content-Security-Policy"
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header not in response.headers:
+            admin = request.path_info.startswith(self.admin_prefixes)
+            response.headers[self.header] = self.admin_policy if admin else self.policy
+        return response

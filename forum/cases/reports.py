@@ -6,7 +6,6 @@ Percentiles are nearest-rank (p90 of 10 values is the 9th smallest); times are i
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import statistics
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from forum.cases.models import Case
 from forum.cases.routing import terms
+from portal.members.exports import csv_writer, xlsx_append
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -201,27 +201,28 @@ def svg_bar_chart(items: list[tuple[str, float]], *, title: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def _fmt(value) -> str:
-    return "" if value is None else str(value)
+def _fmt(value):
+    return "" if value is None else value
 
 
-def report_rows(report: Report) -> list[list[str]]:
-    """The report as rows, for CSV: sections separated by a blank row."""
+def report_rows(report: Report) -> list[list]:
+    """The report as rows, for CSV and XLSX: sections separated by a blank row; figures stay
+    numbers (XLSX cells a spreadsheet can sum)."""
     rows = [
         [_("Month"), f"{report.year}-{report.month:02d}"],
         [_("Housing project"), str(report.project or _("All projects"))],
-        [_("Cases"), str(report.total)],
+        [_("Cases"), report.total],
         [],
         [_("Measure"), _("n"), _("Median (hours)"), _("90th percentile (hours)")],
         [
             _("First response time"),
-            str(report.first_response.n),
+            report.first_response.n,
             _fmt(report.first_response.median),
             _fmt(report.first_response.p90),
         ],
         [
             _("Resolution time"),
-            str(report.resolution.n),
+            report.resolution.n,
             _fmt(report.resolution.median),
             _fmt(report.resolution.p90),
         ],
@@ -229,19 +230,19 @@ def report_rows(report: Report) -> list[list[str]]:
         [_("Within SLA"), _("Within"), _("n"), _("Share")],
         [
             _("First response"),
-            str(report.first_response_sla.within),
-            str(report.first_response_sla.n),
+            report.first_response_sla.within,
+            report.first_response_sla.n,
             _fmt(report.first_response_sla.ratio),
         ],
         [
             _("Resolution"),
-            str(report.resolution_sla.within),
-            str(report.resolution_sla.n),
+            report.resolution_sla.within,
+            report.resolution_sla.n,
             _fmt(report.resolution_sla.ratio),
         ],
         [],
-        [_("Satisfaction average"), _fmt(report.satisfaction_average), str(report.satisfaction_n)],
-        [_("Follow-ups done"), str(report.follow_ups_done)],
+        [_("Satisfaction average"), _fmt(report.satisfaction_average), report.satisfaction_n],
+        [_("Follow-ups done"), report.follow_ups_done],
     ]
     for heading, items in (
         (_("By department"), report.by_department),
@@ -250,16 +251,16 @@ def report_rows(report: Report) -> list[list[str]]:
         (_("By status"), report.by_status),
         (_("By channel"), report.by_channel),
     ):
-        rows += [[], [heading, _("Cases")], *[[label, str(n)] for label, n in items]]
+        rows += [[], [heading, _("Cases")], *[[label, n] for label, n in items]]
     rows += [[], [_("Recurring issues"), _("Term"), _("Cases")]]
     for group in report.recurring:
-        rows += [[group["department"], term, str(n)] for term, n in group["terms"]]
+        rows += [[group["department"], term, n] for term, n in group["terms"]]
     return rows
 
 
 def report_csv(report: Report) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerows(report_rows(report))
     return buffer.getvalue()
 
@@ -271,9 +272,10 @@ def report_xlsx(report: Report) -> bytes:
     summary = workbook.active
     summary.title = "summary"
     for row in report_rows(report):
-        summary.append(row)
+        xlsx_append(summary, row)
     sheet = workbook.create_sheet("cases")
-    sheet.append(
+    xlsx_append(
+        sheet,
         [
             _("Case"),
             _("Subject"),
@@ -287,11 +289,12 @@ def report_xlsx(report: Report) -> bytes:
             _("First response at"),
             _("Resolved at"),
             _("Satisfaction"),
-        ]
+        ],
     )
     tz = timezone.get_current_timezone()
     for case in report.cases:
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 case.pk,
                 case.topic.subject,
@@ -306,7 +309,7 @@ def report_xlsx(report: Report) -> bytes:
                     for value in (case.created_at, case.first_response_at, case.resolved_at)
                 ],
                 case.satisfaction,
-            ]
+            ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -1,8 +1,6 @@
 """Staff pages for members: lists and exports (with PII logging), ownership claims, redemptions,
 points grants and referrals, card reissue and account deletion."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.members.cards import card_profile_from_token
+from portal.members.exports import csv_writer
 from portal.members.forms import MemberFilterForm, PointsGrantForm, ReferralForm, RejectForm
 from portal.members.models import RedemptionRequest, UnitOwnership, User
 from portal.members.points import (
@@ -89,7 +88,7 @@ def _member_csv(request, profiles, *, show_pii):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="members.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV as Chinese only with a BOM
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["member_number", "username", "real_name", "mobile", "email", "city", "level",
          "interests", "date_joined"]

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached pages carry the header too.
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a visitor's cached page skips them (see PAGE_CACHE below).
     "portal.pagecache.middleware.PublicPageCacheMiddleware",
@@ -246,6 +248,12 @@ CASE_RATING_LINK_DAYS = env.int("CASE_RATING_LINK_DAYS", default=30)
 # --- Mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every mail goes to the outbox (portal.messaging.mail) and a task delivers it through the
+# backend EMAIL_URL chose, retrying after these delays (seconds) before marking it failed.
+MAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "portal.messaging.mail.OutboxEmailBackend"
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="客户会 <noreply@kehuhui.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -361,6 +369,24 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # Wagtail's preview views override this with SAMEORIGIN for their own iframe.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (portal.middleware.ContentSecurityPolicyMiddleware): our pages run
+# script files from the site only; styles may be inline (machina's templates, the member card and
+# the report charts set style attributes). The admins need inline script: see docs/security.md.
+CSP_POLICY = env(
+    "CSP_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+CSP_ADMIN_POLICY = env(
+    "CSP_ADMIN_POLICY",
+    default="default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'self'",
+)
+CSP_ADMIN_PREFIXES = ["/cms/", "/django-admin/"]
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
