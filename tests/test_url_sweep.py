@@ -458,6 +458,8 @@ def url_patterns() -> dict[str, tuple[str, URLPattern]]:
             key = route
             if pattern.name:
                 key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            if key in found and found[key][0] == route:
+                continue  # shadowed by an earlier pattern of the same route (our sign-up view)
             if key in found:  # a name used twice (machina's admin views): the route tells apart
                 assert is_admin(route), f"two patterns named {key}"
                 key = route
