@@ -95,6 +95,43 @@ def test_csv_export_needs_the_export_permission_and_is_logged(client, member, ot
     )
 
 
+def test_csv_export_without_the_pii_permission_masks_names_mobiles_and_emails(client, member):
+    with_mobile(member, city="上海")
+    member.email = "zhang.san@example.com"
+    member.save()
+    exporter = staff_with("view_memberprofile", "export_members", username="exporter")
+    client.force_login(exporter)
+
+    response = client.get("/members/?export=csv")
+
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["member_number", "username", "real_name", "mobile", "email"]
+    (row,) = [row for row in rows[1:] if row[1] == member.username]
+    assert row[2:6] == ["张**", "138****1234", "z***@example.com", "上海"]
+    assert "13812341234" not in response.content.decode("utf-8-sig")
+    assert "张三丰" not in response.content.decode("utf-8-sig")
+    assert "zhang.san@" not in response.content.decode("utf-8-sig")
+    log = PiiAccessLog.objects.get(staff=exporter, member=member)
+    assert log.what == "CSV export (masked)"
+
+
+def test_csv_export_with_the_pii_permission_writes_full_data_beside_the_masked_one(client, member):
+    with_mobile(member)
+    member.email = "zhang.san@example.com"
+    member.save()
+    client.force_login(
+        staff_with("view_memberprofile", "view_member_pii", "export_members", username="officer")
+    )
+
+    rows = list(
+        csv.reader(io.StringIO(client.get("/members/?export=csv").content.decode("utf-8-sig")))
+    )
+
+    (row,) = [row for row in rows[1:] if row[1] == member.username]
+    assert row[2:5] == ["张三丰", "13812341234", "zhang.san@example.com"]
+
+
 def test_member_list_filters(client, member, other_member, project_a, owner_a):
     with_mobile(member, city="上海", interests=",sports,")
     with_mobile(other_member, mobile="13900000000", city="杭州", interests=",culture,")
