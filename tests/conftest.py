@@ -83,3 +83,20 @@ def make_topic(*, forum, poster, subject, content="内容"):
     )
     Post.objects.create(topic=topic, poster=poster, subject=subject, content=content, approved=True)
     return topic
+
+
+def search_index_drain():
+    """Index what the test wrote: the task that drains the queue runs after a commit, and a
+    test in a transaction never commits, so a search would otherwise query an empty index."""
+    from search.services import queue_process
+
+    while queue_process(ignore_backoff=True)["processed"]:
+        pass
+
+
+def search_titles(client, text) -> set[str]:
+    """The titles of the hits the search page gives the client's user (not its HTML, where
+    highlighting splits a title around the searched words)."""
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+    return {hit.title for hit in response.context["results"].hits}
