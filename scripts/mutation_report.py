@@ -5,8 +5,9 @@
 Reads `mutmut results --all true` (one `name: status` line per mutant, where the name starts
 with the dotted module, e.g. `forum.visibility.x_can_see_topic__mutmut_3`) and prints one
 Markdown row per module: killed, survived, no tests, timeouts and the share killed. A timeout
-counts as killed (the mutant hung the tests); "no tests" counts against the score. Exits 1 when
-a listed module is below TARGET.
+counts as killed (the mutant hung the tests); "no tests" counts against the score; mutants not
+checked yet (an interrupted run) are counted apart and left out of the share. Exits 1 when a
+listed module is below TARGET.
 """
 
 import re
@@ -35,21 +36,22 @@ def main(modules: list[str]) -> int:
         check=True,
     ).stdout
     by_module = scores(output)
-    print("| module | mutants | killed | survived | no tests | timeout | killed % |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| module | mutants | checked | killed | survived | no tests | timeout | killed % |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     below = []
     for module in modules or sorted(by_module):
         counts = by_module.get(module, Counter())
-        total = sum(counts.values())
+        mutants = sum(counts.values())
+        total = mutants - counts["not checked"]
         killed = counts["killed"] + counts["timeout"]
         share = killed / total if total else 0.0
         if share < TARGET:
             below.append(module)
         print(
-            f"| `{module}` | {total} | {counts['killed']} | {counts['survived']} | "
+            f"| `{module}` | {mutants} | {total} | {counts['killed']} | {counts['survived']} | "
             f"{counts['no tests']} | {counts['timeout']} | {share:.0%} |"
         )
-        other = set(counts) - {"killed", "survived", "no tests", "timeout"}
+        other = set(counts) - {"killed", "survived", "no tests", "timeout", "not checked"}
         if other:
             print(f"|  | other: {', '.join(f'{k} {counts[k]}' for k in sorted(other))} |")
     return 1 if below else 0

@@ -153,3 +153,24 @@ def test_a_superuser_sees_every_board_and_a_member_not_an_owners_board(
     listable = {f.pk for f in handler.get_listable_forums(Forum.objects.all(), member)}
     assert boards[Board.Kind.MUTUAL_HELP].forum.pk in listable
     assert owners in listable
+
+
+def test_a_board_in_a_hidden_category_is_neither_listed_nor_readable(boards, member):
+    help_forum = boards[Board.Kind.MUTUAL_HELP].forum
+    category = help_forum.parent
+    handler = ClubPermissionHandler()
+    assert help_forum in handler.get_listable_forums(Forum.objects.all(), member)
+    assert help_forum.pk in handler.get_readable_forum_ids(member)
+
+    forum_permissions_set(
+        codenames=("can_see_forum", "can_read_forum"),
+        granted=False,
+        forum=category,
+        authenticated=True,
+    )
+
+    handler = ClubPermissionHandler()
+    listable = set(handler.get_listable_forums(Forum.objects.all(), member))
+    assert category not in listable
+    assert help_forum not in listable
+    assert help_forum.pk not in handler.get_readable_forum_ids(member)
