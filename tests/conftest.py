@@ -6,6 +6,27 @@ from portal.members.services import housing_project_ensure, unit_ownership_verif
 from tests.factories import UnitOwnershipFactory, UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test reloads the migrations' data (serialized_rollback).
+
+    A transactional test ends with a flush. Without serialized_rollback that flush re-creates
+    content types and permissions under new ids, and the next test that reloads the serialized
+    data then fails on a duplicate content type; with it the flush leaves the tables empty and
+    each transactional test starts from the migrated data, whatever ran before it.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+                append=False,
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rate limits, machina's caches)."""
@@ -83,3 +104,20 @@ def make_topic(*, forum, poster, subject, content="内容"):
     )
     Post.objects.create(topic=topic, poster=poster, subject=subject, content=content, approved=True)
     return topic
+
+
+def search_index_drain():
+    """Index what the test wrote: the task that drains the queue runs after a commit, and a
+    test in a transaction never commits, so a search would otherwise query an empty index."""
+    from search.services import queue_process
+
+    while queue_process(ignore_backoff=True)["processed"]:
+        pass
+
+
+def search_titles(client, text) -> set[str]:
+    """The titles of the hits the search page gives the client's user (not its HTML, where
+    highlighting splits a title around the searched words)."""
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+    return {hit.title for hit in response.context["results"].hits}

@@ -1,4 +1,8 @@
-"""Tests: fast hashing, in-process tasks, mail in memory. DATABASE_URL picks PostgreSQL."""
+"""Tests: fast hashing, in-process tasks, mail in memory. DATABASE_URL picks PostgreSQL,
+REDIS_URL the Redis cache (local memory without it)."""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 
@@ -12,10 +16,24 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
-CACHES["default"] = {  # noqa: F405
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "tests",
-}
+if REDIS_URL:  # noqa: F405
+    # The production cache (CI's PostgreSQL pass): rate limits, posting intervals and the page
+    # cache's generation then run against Redis. Each test clears the cache, which flushes a
+    # whole Redis database, so each pytest-xdist worker takes one of its own: the URL's database
+    # for gw0, the ones below it for gw1, gw2, …
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _database = (int(_redis.path.strip("/") or 0) - _worker) % 16
+    CACHES["default"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": urlunsplit(_redis._replace(path=f"/{_database}")),
+        "KEY_PREFIX": "tests",
+    }
+else:
+    CACHES["default"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tests",
+    }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Static files come from the finders; nothing is collected for tests.
@@ -27,3 +45,9 @@ WHITENOISE_AUTOREFRESH = True
 PAGE_CACHE = False
 # Every request reads the generation from the default cache, which each test starts empty.
 PAGE_CACHE_CHECK_SECONDS = 0
+
+# A file for the SQLite test database instead of memory lets `pytest --reuse-db` skip the
+# migrations on the next run: `make mutation` runs pytest once per mutant.
+TEST_SQLITE_NAME = env("TEST_SQLITE_NAME", default="")  # noqa: F405
+if TEST_SQLITE_NAME and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": TEST_SQLITE_NAME}  # noqa: F405

@@ -8,6 +8,17 @@ def test_home_page_is_the_themed_chinese_home(client, db):
     assert "cdn" not in response.text.lower()
 
 
+def test_home_page_shows_what_its_editors_wrote(client, db):
+    from cms.models import HomePage
+
+    HomePage.objects.filter(hero_title="欢迎来到客户会").update(hero_title="业主开放日就在本周")
+
+    text = client.get("/").text
+
+    assert "业主开放日就在本周" in text
+    assert "欢迎来到客户会" not in text
+
+
 def test_unknown_page_gets_the_themed_404(client, db):
     response = client.get("/no-such-page/")
 
@@ -28,7 +39,10 @@ def test_member_cannot_reach_the_cms(client, member):
 def test_admin_reaches_the_cms(client, staff_admin):
     client.force_login(staff_admin)
 
-    assert client.get("/cms/").status_code == 200
+    response = client.get("/cms/")
+
+    assert response.status_code == 200
+    assert "wagtailadmin/home.html" in [t.name for t in response.templates]
 
 
 # --- The home page's sections -------------------------------------------------------------

@@ -66,11 +66,15 @@ def test_listing_shows_only_offers_valid_today(client, offer_index, cafe):
     assert "未开始优惠" not in text
 
 
-def test_listing_hides_offers_of_suspended_merchants(client, offer_index):
+def test_listing_hides_offers_of_suspended_merchants(client, offer_index, cafe):
     suspended = make_merchant(name="暂停合作商家", status="suspended")
     make_offer(offer_index, slug="paused", title="暂停商家的优惠", merchant=suspended)
+    make_offer(offer_index, slug="coffee", title="咖啡 8.8 折", merchant=cafe)
 
-    assert "暂停商家的优惠" not in client.get("/offers/").text
+    text = client.get("/offers/").text
+
+    assert "咖啡 8.8 折" in text
+    assert "暂停商家的优惠" not in text
 
 
 def test_listing_filters_by_category_and_city(client, offer_index, cafe, gym):
@@ -84,6 +88,7 @@ def test_listing_filters_by_category_and_city(client, offer_index, cafe, gym):
     assert "健身体验周" in by_category and "咖啡 8.8 折" not in by_category
     assert "咖啡 8.8 折" in by_city and "健身体验周" not in by_city
     assert "咖啡 8.8 折" not in both and "健身体验周" not in both
+    assert 'class="cms-empty"' in both and 'class="cms-empty"' not in by_city
     assert "没有符合条件的今日有效优惠" in both
 
 
@@ -101,7 +106,11 @@ def test_offer_page_shows_merchant_terms_and_levels(client, offer_index, cafe):
     assert "湖畔咖啡" in text
     assert "金卡、白金卡" in text
     assert "不与其他优惠同享" in text and "到店出示会员码" in text
-    assert "已过期" not in text
+    assert 'data-testid="offer-expired"' not in text
+    make_offer(offer_index, slug="old", title="旧优惠", merchant=cafe, start=-9, end=-1)
+    expired = client.get("/offers/old/").text
+    assert 'data-testid="offer-expired"' in expired
+    assert f"该优惠已于 {days(-1).isoformat()} 过期" in expired
 
 
 def test_expired_offer_page_says_it_expired(client, offer_index, cafe):

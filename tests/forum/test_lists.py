@@ -6,7 +6,7 @@ from machina.apps.forum_conversation.models import Post
 from machina.apps.forum_tracking.models import TopicReadTrack
 
 from forum.boards.models import Board
-from tests.conftest import make_topic
+from tests.conftest import make_topic, search_index_drain, search_titles
 from tests.forum.conftest import forum_url
 
 
@@ -115,11 +115,25 @@ def test_unread_topics_hide_private_complaints(client, private_complaint, owner_
     assert private_complaint.subject not in page
 
 
-def test_home_and_search_never_show_a_private_complaint(client, private_complaint, owner_a):
+def test_home_and_search_never_show_a_private_complaint(
+    client, boards, private_complaint, complainant, owner_a
+):
+    public = make_topic(
+        forum=boards[Board.Kind.COMPLAINTS].forum, poster=complainant, subject="小区门牌号看不清"
+    )
+    search_index_drain()
     client.force_login(owner_a)
 
-    assert private_complaint.subject not in client.get("/").content.decode()
-    assert private_complaint.subject not in client.get("/search/", {"q": "门牌号"}).content.decode()
+    home = client.get("/").content.decode()
+    found = search_titles(client, "门牌号")
+
+    assert public.subject in home
+    assert private_complaint.subject not in home
+    assert public.subject in found
+    assert private_complaint.subject not in found
+    client.force_login(complainant)
+    assert private_complaint.subject in client.get("/").content.decode()
+    assert private_complaint.subject in search_titles(client, "门牌号")
 
 
 def test_visitor_browsing_the_forum_gets_no_session(client, boards, member):

@@ -6,7 +6,6 @@ from django.core.cache.utils import make_template_fragment_key
 from machina.apps.forum_conversation.models import Post
 
 from forum.boards.models import Board
-from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
 from tests.conftest import make_topic
 from tests.factories import UserFactory
 from tests.forum.conftest import topic_url
@@ -109,7 +108,14 @@ def test_no_copy_for_the_reader_who_may_accept_an_answer(boards, member):
 
 
 def test_languages_and_visitors_have_copies_of_their_own(client, topic, settings):
-    response = client.get(topic_url(topic))
+    chinese = client.get(topic_url(topic))
     english = client.get(topic_url(topic), HTTP_COOKIE=f"{settings.LANGUAGE_COOKIE_NAME}=en")
-    assert response.context["posts_cache_key"] != english.context["posts_cache_key"]
-    assert topic_posts_cache_key is not None
+    client.force_login(UserFactory(username="reader1"))
+    member_page = client.get(topic_url(topic))
+
+    keys = [page.context["posts_cache_key"] for page in (chinese, english, member_page)]
+    assert None not in keys
+    assert len(set(keys)) == 3
+    for key in keys:
+        assert cache.get(make_template_fragment_key("topic_posts", [key])) is not None
+    assert "七点开始" in english.text and "七点开始" in member_page.text

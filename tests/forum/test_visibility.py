@@ -6,7 +6,7 @@ from forum.boards.models import Board, TopicVisibility
 from forum.boards.services import MODERATORS_GROUP
 from forum.cases.models import Case, Department
 from forum.visibility import can_see_topic, visible_topics
-from tests.conftest import make_topic, staff_of
+from tests.conftest import make_topic, search_index_drain, search_titles, staff_of
 from tests.factories import UserFactory
 
 
@@ -57,7 +57,22 @@ def test_unapproved_topic_is_seen_only_by_its_author(boards, member, owner_a):
     assert not sees(owner_a, topic)
 
 
-def test_private_complaint_never_shows_in_search(client, private_complaint, owner_a):
-    client.force_login(owner_a)
+def test_private_complaint_never_shows_in_search(
+    client, boards, private_complaint, member, owner_a
+):
+    make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=owner_a, subject="门牌号怎么补办")
+    search_index_drain()
 
-    assert "我家门牌号被泄露" not in client.get("/search/", {"q": "门牌号"}).text
+    client.force_login(owner_a)
+    found = search_titles(client, "门牌号")
+    assert "门牌号怎么补办" in found
+    assert "我家门牌号被泄露" not in found
+    client.logout()
+    assert search_titles(client, "门牌号") == {"门牌号怎么补办"}
+    client.force_login(staff_of("engineering"))
+    assert "我家门牌号被泄露" not in search_titles(client, "门牌号")
+
+    client.force_login(member)
+    assert "我家门牌号被泄露" in search_titles(client, "门牌号")
+    client.force_login(staff_of("property"))
+    assert "我家门牌号被泄露" in search_titles(client, "门牌号")

@@ -26,14 +26,85 @@ PAGES = {
 }
 
 
+@pytest.fixture
+def own_center(member, boards, project_a):
+    """A member with something of their own on every page of the center."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import UnitOwnershipFactory
+
+    MemberProfile.objects.filter(user=member).update(
+        mobile="13812341234",
+        real_name="张三丰",
+        notify_points=False,
+        deletion_requested_at=timezone.make_aware(datetime.datetime(2026, 3, 8, 10)),
+    )
+    PointsEntry.objects.create(
+        member=member, ledger="reward", amount=77, reason="端午活动", idempotency_key="k"
+    )
+    UnitOwnershipFactory(member=member, project=project_a, building="梧桐苑9栋", unit="901")
+    make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="求推荐羽毛球馆")
+    complaint = make_topic(
+        forum=boards[Board.Kind.COMPLAINTS].forum, poster=member, subject="车库照明坏了"
+    )
+    Case.objects.create(topic=complaint, department=Department.objects.get(code="property"))
+    return MemberProfile.objects.get(user=member)
+
+
+def own_data(profile) -> dict[str, list[str]]:
+    return {
+        "/me/": [profile.member_number, ">77<"],
+        "/me/profile/": ["张三丰", "13812341234"],
+        "/me/units/": ["梧桐苑9栋"],
+        "/me/posts/": ["求推荐羽毛球馆"],
+        "/me/cases/": ["车库照明坏了", Department.objects.get(code="property").name],
+        "/me/points/": ["端午活动", "77"],
+        "/me/rewards/": ['data-testid="reward-balance">77<'],
+        "/me/card/": [profile.member_number],
+        "/me/settings/": [],
+        "/me/delete/": ["2026-03-08"],
+    }
+
+
 @pytest.mark.parametrize(("url", "text"), PAGES.items())
-def test_each_page_shows_the_members_own_center(client, member, url, text):
-    client.force_login(member)
+def test_each_page_shows_the_members_own_center(client, own_center, url, text):
+    client.force_login(own_center.user)
 
     response = client.get(url)
 
     assert response.status_code == 200
     assert text in response.text
+    for mine in own_data(own_center)[url]:
+        assert mine in response.text
+
+
+def test_the_settings_page_shows_the_members_own_choices(client, own_center):
+    import re
+
+    client.force_login(own_center.user)
+
+    page = client.get("/me/settings/").text
+
+    def checkbox(name):
+        return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+    assert "checked" not in checkbox("notify_points")
+    assert "checked" in checkbox("notify_cases")
+
+
+def test_a_member_without_data_sees_none_of_anothers(client, own_center, other_member):
+    client.force_login(other_member)
+    mine = MemberProfile.objects.get(user=other_member).member_number
+
+    for url, theirs in own_data(own_center).items():
+        page = client.get(url).text
+        for text in theirs:
+            if text not in ('data-testid="reward-balance">77<', ">77<", "77"):
+                assert text not in page, (url, text)
+        if url in ("/me/", "/me/card/"):
+            assert mine in page
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/me/data.json"])
@@ -49,6 +120,11 @@ def test_another_member_sees_only_their_own_data(client, member, other_member):
         member=member, ledger="reward", amount=77, reason="端午活动", idempotency_key="k"
     )
     MemberProfile.objects.filter(user=member).update(mobile="13812341234", real_name="张三丰")
+    client.force_login(member)
+    assert "端午活动" in client.get("/me/points/").text
+    assert "13812341234" in client.get("/me/profile/").text
+    assert json.loads(client.get("/me/data.json").content)["account"]["username"] == "member1"
+
     client.force_login(other_member)
 
     assert "端午活动" not in client.get("/me/points/").text

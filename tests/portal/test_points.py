@@ -6,6 +6,7 @@ from django.utils import timezone
 from forum.boards.models import Board
 from portal.members.models import MemberLevel, MemberProfile, PointsEntry, PointsRule
 from portal.members.points import (
+    PointsError,
     member_level_reevaluate,
     member_levels_yearly_review,
     points_award,
@@ -196,3 +197,45 @@ def test_entries_are_never_edited_in_place(member, rule):
         reward.save()
 
     assert points_balance(member=member, ledger="reward") == 20
+
+
+def test_a_staff_correction_may_not_take_the_reward_balance_below_zero(member):
+    desk = staff_with("add_pointsentry", username="points_desk")
+    grant = {"by": desk, "upgrade_points": 0, "reason": "更正", "category": "other"}
+    points_grant(member=member, reward_points=100, idempotency_key="g1", **grant)
+
+    with pytest.raises(PointsError, match="奖励积分不足"):
+        points_grant(member=member, reward_points=-101, idempotency_key="c1", **grant)
+    assert points_balance(member=member, ledger="reward") == 100
+    assert not PointsEntry.objects.filter(member=member, amount__lt=0).exists()
+
+    points_grant(member=member, reward_points=-100, idempotency_key="c2", **grant)
+    assert points_balance(member=member, ledger="reward") == 0
+    with pytest.raises(PointsError):
+        points_grant(member=member, reward_points=-1, idempotency_key="c3", **grant)
+    assert points_balance(member=member, ledger="reward") == 0
+
+
+def test_a_correction_below_zero_through_the_staff_page_shows_why(client, member):
+    desk = staff_with("add_pointsentry", "view_memberprofile", username="points_desk")
+    form = {"reward_points": -50, "upgrade_points": 0, "category": "other",
+            "reason": "更正", "nonce": "form-neg"}  # fmt: skip
+    client.force_login(desk)
+
+    response = client.post(f"/members/{member.pk}/grant/", form, follow=True)
+
+    assert response.status_code == 200
+    assert "该会员的奖励积分不足" in response.text
+    assert points_balance(member=member, ledger="reward") == 0
+    assert not PointsEntry.objects.filter(member=member).exists()
+
+
+def test_grants_are_refused_to_staff_without_the_permission(member):
+    plain = staff_with("view_memberprofile", username="viewer")
+
+    with pytest.raises(PointsError):
+        points_grant(
+            member=member, by=plain, reward_points=10, upgrade_points=0, reason="x",
+            category="other", idempotency_key="p1",
+        )  # fmt: skip
+    assert not PointsEntry.objects.filter(member=member).exists()

@@ -114,7 +114,7 @@ def test_rebuild_replaces_the_index_and_leaves_unchanged_documents_alone(
     index_rebuild(batch=1)
     Post.objects.filter(topic=gone).delete()
     Topic.objects.filter(pk=gone.pk).delete()
-    SearchDocument.objects.filter(object_id=_post_id(kept)).update(title="stale")
+    SearchDocument.objects.filter(kind="post", object_id=_post_id(kept)).update(title="stale")
 
     summary = index_rebuild(batch=1)
 
@@ -122,7 +122,7 @@ def test_rebuild_replaces_the_index_and_leaves_unchanged_documents_alone(
     posts = SearchDocument.objects.filter(kind="post")
     assert set(posts.values_list("object_id", flat=True)) == {_post_id(kept)}
     assert titles(search_as(AnonymousUser(), "维保")) == {"电梯维保"}
-    after = SearchDocument.objects.get(object_id=_post_id(kept))
+    after = SearchDocument.objects.get(kind="post", object_id=_post_id(kept))
     assert after.title == "电梯维保"  # the stale copy was rewritten
     if connection.vendor == "postgresql":
         assert not _table_exists("search_rebuild_keys")
@@ -135,9 +135,9 @@ def test_rebuild_on_postgresql_does_not_rewrite_unchanged_rows(settings, help_bo
     settings.ELASTICSEARCH_URL = ""
     topic = make_topic(forum=help_board, poster=member, subject="绿化修剪", content="小区")
     index_rebuild()
-    before = SearchDocument.objects.get(object_id=_post_id(topic)).indexed_at
+    before = SearchDocument.objects.get(kind="post", object_id=_post_id(topic)).indexed_at
     index_rebuild()
-    assert SearchDocument.objects.get(object_id=_post_id(topic)).indexed_at == before
+    assert SearchDocument.objects.get(kind="post", object_id=_post_id(topic)).indexed_at == before
 
 
 def _post_id(topic) -> int:

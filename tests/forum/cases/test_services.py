@@ -37,21 +37,64 @@ def test_opening_is_idempotent_and_the_clock_starts_at_the_post(case):
     assert list(case.events.values_list("kind", flat=True)) == [CaseEvent.Kind.OPENED]
 
 
-@pytest.mark.parametrize(
-    ("start", "target"),
-    [
-        (Case.Status.NEW, Case.Status.RESOLVED),
-        (Case.Status.NEW, Case.Status.IN_PROGRESS),
-        (Case.Status.AWAITING_MEMBER, Case.Status.CLOSED),
-        (Case.Status.CLOSED, Case.Status.RESOLVED),
-    ],
-)
+# The pipeline as the product defines it, spelled out here rather than read from Case.PIPELINE,
+# so that a move added to (or dropped from) the model fails a test.
+S = Case.Status
+LEGAL_MOVES = {
+    (S.NEW, S.ASSIGNED), (S.NEW, S.CLOSED),
+    (S.ASSIGNED, S.NEW), (S.ASSIGNED, S.IN_PROGRESS), (S.ASSIGNED, S.AWAITING_MEMBER),
+    (S.ASSIGNED, S.RESOLVED), (S.ASSIGNED, S.CLOSED),
+    (S.IN_PROGRESS, S.NEW), (S.IN_PROGRESS, S.AWAITING_MEMBER), (S.IN_PROGRESS, S.RESOLVED),
+    (S.AWAITING_MEMBER, S.IN_PROGRESS), (S.AWAITING_MEMBER, S.RESOLVED),
+    (S.RESOLVED, S.CLOSED), (S.RESOLVED, S.IN_PROGRESS),
+    (S.CLOSED, S.IN_PROGRESS),
+}  # fmt: skip
+ALL_MOVES = [(start, target) for start in S for target in S]
+ILLEGAL_MOVES = [move for move in ALL_MOVES if move not in LEGAL_MOVES]
+
+
+def test_the_matrix_covers_every_status():
+    assert len(ALL_MOVES) == len(S) ** 2 == 36
+    assert len(ILLEGAL_MOVES) == 36 - len(LEGAL_MOVES) == 21
+
+
+@pytest.mark.parametrize(("start", "target"), ILLEGAL_MOVES)
 def test_set_status_refuses_moves_outside_the_pipeline(start, target):
     case = Case(status=start)
 
+    assert not case.can_move_to(target)
     with pytest.raises(InvalidStatusChange):
         case.set_status(target)
     assert case.status == start
+
+
+@pytest.mark.parametrize(("start", "target"), sorted(LEGAL_MOVES))
+def test_set_status_makes_every_move_of_the_pipeline(start, target):
+    case = Case(status=start)
+
+    assert case.can_move_to(target)
+    case.set_status(target)
+    assert case.status == target
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [(a, b) for a, b in ILLEGAL_MOVES if a != b and b != S.NEW],
+)
+def test_staff_cannot_make_an_illegal_move_through_the_service(
+    case, engineering_staff, start, target
+):
+    Case.objects.filter(pk=case.pk).update(
+        status=start, department=case.suggested_department, assignee=engineering_staff
+    )
+    case.refresh_from_db()
+
+    with pytest.raises(InvalidStatusChange):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=target)
+
+    case.refresh_from_db()
+    assert case.status == start
+    assert not case.events.filter(kind=CaseEvent.Kind.STATUS).exists()
 
 
 def test_the_whole_pipeline_with_a_reopen(case, moderator, engineering_staff, member):
