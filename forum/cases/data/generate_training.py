@@ -36,7 +36,7 @@ from scenarios import SCENARIOS, Scenario  # noqa: E402
 
 OUTPUT = HERE / "generated_examples.jsonl"
 SEED = 20261202
-PER_SCENARIO = 60
+PER_SCENARIO = 50
 TEST_SHARE = 0.25
 
 ROOMS = ["客厅", "主卧", "次卧", "书房", "厨房", "卫生间", "阳台", "餐厅", "儿童房"]

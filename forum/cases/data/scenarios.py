@@ -774,3 +774,157 @@ SCENARIOS = [
         ["消防车道规划"],
     ),
 ]
+
+# More scenarios per topic, so that holding a quarter of them out still leaves every topic some
+# training text (a held-out scenario tests new wording of a topic, or a new topic).
+SCENARIOS += [
+    s(
+        "balcony_kitchen_leak",
+        "engineering",
+        [
+            "厨房水槽下面的墙一直是湿的，楼下厨房顶上起了霉点",
+            "生活阳台洗衣机那块地面往下渗，楼下阳台顶掉皮",
+            "露台的防水没做到位，下面一层的{room}顶面有水迹",
+        ],
+        [
+            "the utility balcony floor lets water through to the balcony below",
+            "the terrace waterproofing failed and the {room_en} below has wet patches",
+        ],
+        ["地砖缝里冒水", "楼下邻居拍了照片发给我"],
+        ["阳台渗漏", "厨房渗水"],
+    ),
+    s(
+        "power_fitting_defect",
+        "engineering",
+        [
+            "{room}的灯一开就闪，开关面板发烫",
+            "交房送的浴霸和排风扇接线有问题，一开就烧保险",
+            "弱电箱和强电箱装在一起，电视信号全是雪花",
+        ],
+        [
+            "the {room_en} lights flicker and the switch plate gets hot",
+            "the bathroom heater supplied with the flat blows the fuse every time",
+        ],
+        ["图纸上的回路和实际不一样"],
+        ["灯具开关问题", "电气安装"],
+    ),
+    s(
+        "stair_rail_structure",
+        "engineering",
+        [
+            "楼梯栏杆焊点开裂，一推就晃",
+            "阳台栏杆高度不够而且立柱松动，孩子扶着很危险",
+            "屋面女儿墙裂开了，一大块压顶松动",
+        ],
+        [
+            "the stair railing welds have cracked and the handrail wobbles",
+            "the balcony railing posts are loose",
+        ],
+        ["随时可能掉下去"],
+        ["栏杆松动", "构件安全"],
+    ),
+    s(
+        "rubbish_collection",
+        "property",
+        [
+            "垃圾桶三天没倒，袋子堆到路边",
+            "垃圾车清晨五点就来收，哐哐响吵醒全楼",
+            "大件垃圾在楼下放了半个月没人拉走",
+        ],
+        [
+            "the bins have not been emptied for three days and bags pile up on the pavement",
+            "bulky rubbish has been left by the door for two weeks",
+        ],
+        ["味道熏得人头疼", "野猫把袋子扒得到处都是"],
+        ["垃圾清运", "垃圾堆积"],
+    ),
+    s(
+        "stairwell_cleaning",
+        "property",
+        [
+            "楼道地面黏糊糊的，从来没见人拖过",
+            "单元大堂的玻璃门脏得看不清，墙上贴满小广告",
+            "地库里到处是油污和垃圾，没人清扫",
+        ],
+        [
+            "the lobby glass is filthy and the walls are covered in flyers",
+            "the car park floor is covered in oil and litter",
+        ],
+        ["保洁员一周见不到一次"],
+        ["保洁不到位", "公共区域卫生"],
+    ),
+    s(
+        "parking_fee_dispute",
+        "property",
+        [
+            "临停收费一小时十块，比周边贵一倍",
+            "停车场收费不开发票，收费标准也没张贴",
+            "车位管理费凭什么跟着物业费一起涨",
+        ],
+        [
+            "the visitor parking charge is double the rate nearby and no receipts are given",
+        ],
+        ["收费员态度蛮横"],
+        ["停车收费", "临停收费"],
+    ),
+    s(
+        "parking_layout_design",
+        "design",
+        [
+            "地库的车道转弯太急，大一点的车要倒好几把",
+            "地库坡道太陡，雨天车子打滑",
+            "很多车位正对着柱子，只能斜着停",
+        ],
+        [
+            "the car park ramp is too steep and cars slip when it rains",
+            "the bends in the car park aisles are too tight for bigger cars",
+        ],
+        ["希望以后的地库设计宽松一些"],
+        ["地库设计", "坡道太陡"],
+    ),
+    s(
+        "elderly_friendly_design",
+        "design",
+        [
+            "楼里没有候梯座椅，园区也没有扶手，老年人出门困难",
+            "单元大堂和电梯厅之间有三级台阶，没有缓坡",
+            "小区里缺少适合老人活动的场所和风雨廊",
+        ],
+        [
+            "there is no level access between the lobby and the lifts, only three steps",
+            "nothing in the estate was designed for elderly residents: no handrails, no seats",
+        ],
+        ["希望适老设计多考虑一些"],
+        ["适老设计", "无障碍通行"],
+    ),
+    s(
+        "facade_window_design",
+        "design",
+        [
+            "外立面颜色和宣传效果图差别很大，看起来很廉价",
+            "飘窗台太低，孩子能直接爬上去，设计上不安全",
+            "卧室的窗开在正对邻居家客厅的位置，毫无私密性",
+        ],
+        [
+            "the facade colour looks nothing like the renderings",
+            "the bay windows are so low that toddlers can climb out",
+        ],
+        ["和样板间不是一回事"],
+        ["立面设计", "窗户设计"],
+    ),
+    s(
+        "shared_space_design",
+        "design",
+        [
+            "架空层全部做成了车位，业主没有一点公共空间",
+            "小区没有快递和外卖的集中存放点，设计时没考虑",
+            "大堂太小，放了信报箱以后两个人都错不开",
+        ],
+        [
+            "the open ground floor was turned into parking, leaving no shared space",
+            "the lobby is so small that two people cannot pass the mailboxes",
+        ],
+        ["建议在后续项目中预留"],
+        ["公共空间设计", "大堂设计"],
+    ),
+]
