@@ -128,7 +128,7 @@ def priority_from_text(text: str) -> int:
 # --- the classifier -----------------------------------------------------------------------
 
 # Moderators' decisions are real members' words: each counts as this many generated examples.
-LABEL_WEIGHT = 5.0
+LABEL_WEIGHT = 3.0
 # A department the classifier learns needs this many examples; fewer and rules must cover it.
 MIN_CLASS_EXAMPLES = 10
 # Auto-routing threshold: the lowest confidence at which the held-out precision reaches this
