@@ -136,6 +136,8 @@ MIN_CLASS_EXAMPLES = 10
 # never below the floor.
 AUTO_PRECISION_TARGET = 0.99
 AUTO_THRESHOLD_FLOOR = 0.6
+# A first line longer than this is the start of a letter, not a subject.
+TITLE_MAX = 50
 _ASK = re.compile(r"请|希望|要求|建议|麻烦|恳请|盼|求助|please|ask|request|should|want", re.I)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\. )")
 
@@ -171,9 +173,10 @@ def routing_text(text: str) -> str:
     """
     text = normalize(text)
     head, _, rest = text.partition("\n")
+    title = [head] if rest and len(head) <= TITLE_MAX else []
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     asks = [s for s in sentences if _ASK.search(s)]
-    return "\n".join(([head] if rest else []) + [text] + asks)
+    return "\n".join(title + [text] + asks)
 
 
 def _words(text: str) -> list[str]:

@@ -147,7 +147,7 @@ ASKS_EN = {
     ],
     "design": [
         "Please consider this in the design of future phases.",
-        "We ask that the original plan be restored.",
+        "Please go back to the approved plan.",
         "Could the layout be reconsidered?",
     ],
 }
