@@ -157,12 +157,35 @@ def load_examples(path: Path = SEED_EXAMPLES, *, split: str | None = None) -> li
 def _to_simplified():
     from opencc import OpenCC
 
-    return OpenCC("t2s")
+    return OpenCC("tw2sp")
+
+
+# Taiwan and Hong Kong words for the same things, after conversion to Simplified characters.
+_REGIONAL_WORDS = {
+    "建商": "开发商",
+    "建设公司": "开发商",
+    "保固": "保修",
+    "管理处": "物业",
+    "管理公司": "物业公司",
+    "管理费": "物业费",
+    "管委会": "业委会",
+    "业主立案法团": "业委会",
+    "交屋": "交房",
+    "收楼": "收房",
+    "冷气": "空调",
+    "磁砖": "瓷砖",
+    "保全": "保安",
+    "公设": "公共设施",
+    "升降机": "电梯",
+    "屋苑": "小区",
+}
+_REGIONAL = re.compile("|".join(sorted(_REGIONAL_WORDS, key=len, reverse=True)))
 
 
 def normalize(text: str) -> str:
-    """Lower case, Traditional characters as Simplified (one vocabulary for both scripts)."""
-    return _to_simplified().convert((text or "").lower())
+    """Lower case, Simplified characters and mainland words (one vocabulary for all scripts)."""
+    simplified = _to_simplified().convert((text or "").lower())
+    return _REGIONAL.sub(lambda match: _REGIONAL_WORDS[match.group(0)], simplified)
 
 
 def routing_text(text: str) -> str:

@@ -36,7 +36,7 @@ from scenarios import SCENARIOS, Scenario  # noqa: E402
 
 OUTPUT = HERE / "generated_examples.jsonl"
 SEED = 20261202
-PER_SCENARIO = 50
+PER_SCENARIO = 80
 TEST_SHARE = 0.25
 
 ROOMS = ["客厅", "主卧", "次卧", "书房", "厨房", "卫生间", "阳台", "餐厅", "儿童房"]
@@ -151,6 +151,35 @@ ASKS_EN = {
         "Could the layout be reconsidered?",
     ],
 }
+# Residents writing to the company as they would to an authority: the body they name is a hint,
+# not a label (a property company is also asked to fix leaks).
+ASKS_AUTHORITY = {
+    "engineering": [
+        "请住建部门督促开发商限期维修",
+        "恳请质监部门介入，责成施工单位整改",
+        "请有关部门督促开发商履行保修责任",
+        "请相关部门督促物业和开发商尽快修好",
+    ],
+    "property": [
+        "请房管部门督促物业公司整改",
+        "恳请街道和社区督促物业履职",
+        "请有关部门查处物业的违规收费",
+        "请相关部门督促开发商和物业给业主一个说法",
+    ],
+    "design": [
+        "请规划部门核查是否违规变更",
+        "恳请自然资源和规划局说明规划依据",
+        "请有关部门督促开发商按批准的规划建设",
+        "请相关部门督促开发商和物业研究整改方案",
+    ],
+}
+ADDRESSES = [
+    "{district}{road}{number}号{estate}",
+    "{district}{estate}小区",
+    "{road}旁边的{estate}",
+]
+DISTRICTS = ["城东区", "高新区", "江北新区", "南湖区", "开发区"]
+ROADS = ["解放路", "人民大道", "滨河路", "建设北路", "长江西路"]
 # Most members ask without naming who should act; department-specific asks are the minority so
 # the model learns the problem, not the phrasing of the request.
 ASKS_GENERIC = [
@@ -237,6 +266,10 @@ def _zh_message(main: Scenario, other: Scenario | None, rng: random.Random) -> s
     core = _fill(rng.choice(main.zh), rng)
     title = rng.choice(main.titles) if main.titles and rng.random() < 0.6 else ""
     ask = rng.choice(ASKS[main.department] if rng.random() < 0.4 else ASKS_GENERIC)
+    if register == "letter" and rng.random() < 0.4:
+        # Half the time the writer names another department's authority: a hint, not a label.
+        named = main.department if rng.random() < 0.5 else rng.choice(sorted(ASKS_AUTHORITY))
+        ask = rng.choice(ASKS_AUTHORITY[named])
     if main.department == "engineering" and rng.random() < 0.25:
         framed = rng.choice(DEFECT_IN_PROPERTY_WORDS).format(
             core=core, duration=rng.choice(DURATIONS)
@@ -246,6 +279,14 @@ def _zh_message(main: Scenario, other: Scenario | None, rng: random.Random) -> s
         body = f"{core}，{ask}。"
         return f"{title}\n{body}" if title else body
     parts = [rng.choice(GREETINGS) + _intro(rng)]
+    if register == "letter" and rng.random() < 0.4:
+        address = rng.choice(ADDRESSES).format(
+            district=rng.choice(DISTRICTS),
+            road=rng.choice(ROADS),
+            number=rng.randint(1, 999),
+            estate=rng.choice(ESTATES),
+        )
+        parts = [rng.choice(["尊敬的领导：您好！", "领导好，", ""]) + f"我是{address}的业主，"]
     parts.append(f"{core}，{rng.choice(DURATIONS)}")
     if main.details and rng.random() < 0.7:
         parts.append(rng.choice(main.details))

@@ -113,6 +113,7 @@ def test_the_title_and_the_request_are_weighed_again():
     assert prepared.count("请派人修外墙") == 2
     assert prepared.count("物业说不归他们管") == 1
     assert routing.normalize("樓下滲水") == "楼下渗水"
+    assert routing.normalize("建商說已過保固期，管理處不理") == "开发商说已过保修期，物业不理"
 
 
 def test_a_department_without_examples_is_left_to_rules_and_an_inactive_one_is_never_suggested(
