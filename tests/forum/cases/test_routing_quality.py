@@ -200,8 +200,8 @@ def test_replaying_moderator_overrides_of_one_mistake_raises_that_kind_only(
     # near 50% may flip with any refit: at most one point).
     kind_after, others_after = kind_accuracy(), per_class_accuracy()
     assert routing.current_model()[0] == routing_model.version + 1
-    assert kind_before <= 0.7
-    assert kind_after >= kind_before + 0.2
+    assert kind_before < 0.8
+    assert kind_after >= max(0.9, kind_before + 0.2)
     for code in DEPARTMENTS:
         assert others_after[code] >= others_before[code] - 0.01, (code, others_before, others_after)
 
