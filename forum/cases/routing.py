@@ -14,6 +14,7 @@ and cached per process by version; nothing is ever loaded from the network (docs
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 import re
 import zlib
@@ -29,6 +30,7 @@ from django.db.models import Max
 
 from forum.cases.models import Case, Category, Department, Priority, RoutingModel, RoutingRule
 
+logger = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parent / "data"
 SEED_EXAMPLES = DATA / "seed_examples.jsonl"
 # Written by data/generate_training.py from the scenario grammars in data/scenarios.py.
@@ -136,6 +138,9 @@ MIN_CLASS_EXAMPLES = 10
 # never below the floor.
 AUTO_PRECISION_TARGET = 0.99
 AUTO_THRESHOLD_FLOOR = 0.6
+# Bumped when a stored model can no longer be read by this code; older ones are ignored until
+# the next routing_train (the periodic tick trains one when the newest is outdated).
+MODEL_FORMAT = 2
 # A first line longer than this is the start of a letter, not a subject.
 TITLE_MAX = 50
 _ASK = re.compile(r"请|希望|要求|建议|麻烦|恳请|盼|求助|please|ask|request|should|want", re.I)
@@ -287,6 +292,7 @@ def fit(examples: list[dict]) -> dict:
         "department": department,
         "category": category,
         "threshold": AUTO_THRESHOLD_FLOOR,
+        "format": MODEL_FORMAT,
     }
 
 
@@ -375,11 +381,17 @@ def current_model() -> tuple[int, dict] | None:
         if blob[:1] == b"\x78":  # a zlib stream; models stored before compression are raw
             blob = zlib.decompress(blob)
         models = pickle.loads(blob)  # noqa: S301
-        models["terms"] = [
-            name for v in models["vectorizers"] for name in v.get_feature_names_out()
-        ]
+        if models.get("format") != MODEL_FORMAT:
+            logger.warning("Routing model v%s is of an older format: run routing_train.", version)
+            models = None
+        else:
+            models["terms"] = [
+                name for v in models["vectorizers"] for name in v.get_feature_names_out()
+            ]
         _LOADED.clear()
         _LOADED[newest] = models
+    if _LOADED[newest] is None:
+        return None
     return version, _LOADED[newest]
 
 

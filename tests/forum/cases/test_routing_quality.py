@@ -231,3 +231,18 @@ def test_no_independent_message_shares_a_long_phrase_with_the_training_text():
             shared += [g for g in chinese if not g.isascii() and g in training]
             shared += [g for g in english if g.isascii() and g in training]
     assert not shared, shared[:5]
+
+
+def test_a_model_of_an_older_format_is_ignored_until_the_tick_retrains(db):
+    import pickle
+    import zlib
+
+    from forum.cases.models import RoutingModel
+    from forum.cases.ticks import routing_retrain_needed
+
+    old = {"vectorizer": None, "department": None, "category": None}
+    RoutingModel.objects.create(version=1, blob=zlib.compress(pickle.dumps(old)))
+
+    assert routing.current_model() is None
+    assert routing.route(text="卫生间漏水").reasons == ["no rule, no model"]
+    assert routing_retrain_needed()
