@@ -1,9 +1,10 @@
-"""Time case routing per post, on the seed examples' test split (not a test).
+"""Time case routing per post, on held-out posts and letters (not a test).
 
     .venv/bin/python bench/routing_bench.py [--repeat 3]
 
 Loads the current routing model (training one first if the database has none), routes every
-post of the held-out split once to warm up, then `--repeat` more times, and prints the CPU time
+post of the seed examples' test split and every independent held-out message (long letters
+among them) once to warm up, then `--repeat` more times, and prints the CPU time
 and the wall time per post (median and p95 over the posts) and the rules-only share. CPU time
 is what routing costs; on a shared machine the wall time also measures the neighbours.
 """
@@ -22,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from forum.cases.routing import current_model, load_examples, route, train  # noqa: E402
+from forum.cases.routing import DATA, current_model, load_examples, route, train  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +32,10 @@ def main() -> None:
     args = parser.parse_args()
     if current_model() is None:
         train()
-    texts = [example["text"] for example in load_examples(split="test")]
+    examples = load_examples(split="test")
+    for path in sorted((DATA / "independent").glob("*.jsonl")):
+        examples += load_examples(path)
+    texts = [example["text"] for example in examples]
     for text in texts:
         route(text=text)
     cpu, wall = [], []
@@ -45,7 +49,8 @@ def main() -> None:
     def p95(values):
         return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
-    print(f"routed {len(texts)} posts × {args.repeat}")
+    mean_length = sum(map(len, texts)) / len(texts)
+    print(f"routed {len(texts)} posts × {args.repeat} (mean {mean_length:.0f} characters)")
     print(f"CPU per post: median {statistics.median(cpu):.2f} ms, p95 {p95(cpu):.2f} ms")
     print(f"wall per post: median {statistics.median(wall):.2f} ms, p95 {p95(wall):.2f} ms")
 

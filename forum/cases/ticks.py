@@ -7,10 +7,13 @@ from forum.cases.sla import sla_tick
 
 
 def routing_retrain_needed() -> bool:
-    """A new model is due when moderators labelled cases since the newest one was trained."""
+    """A new model is due when moderators labelled cases since the newest one was trained,
+    or when the newest one is of a format this code no longer reads."""
+    from forum.cases.routing import current_model
+
     latest = RoutingModel.objects.order_by("-version").only("labelled_cases").first()
     labelled = Case.objects.filter(labelled_department__isnull=False).count()
-    return latest is None or labelled > latest.labelled_cases
+    return latest is None or labelled > latest.labelled_cases or current_model() is None
 
 
 def missing_cases_open() -> int:

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -28,7 +29,9 @@ def test_routing_eval_prints_precision_recall_and_accuracy_last(tmp_path, routin
 
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].split() == ["department", "precision", "recall", "support"]
-    assert {line.split()[0] for line in lines[1:-1]} == {"design", "engineering", "property"}
+    assert {line.split()[0] for line in lines[1:-3]} == {"design", "engineering", "property"}
+    assert lines[-3].startswith("threshold=0.")
+    assert re.fullmatch(r"auto=(0|1)\.\d{4} auto_precision=((0|1)\.\d{4}|n/a)", lines[-2])
     assert lines[-1] == "accuracy=1.0000 n=4"
 
 

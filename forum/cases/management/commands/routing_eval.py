@@ -54,7 +54,8 @@ class Command(BaseCommand):
     help = (
         "Evaluate the case router's classifier on a JSONL file of "
         '{"text": ..., "department": ...}: per-department precision and recall, then '
-        "accuracy=<0..1> n=<N> as the last line."
+        "auto=<share> auto_precision=<p> (the share the router would assign without a "
+        "moderator, and how often those are right), and accuracy=<0..1> n=<N> as the last line."
     )
 
     def add_arguments(self, parser):
@@ -76,7 +77,8 @@ class Command(BaseCommand):
         if routing.current_model() is None:
             self.stderr.write("No routing model yet: training one from the seed examples.")
             routing.train()
-        predicted = []
+        threshold = routing.confidence_threshold()
+        predicted, alone = [], []
         for example in examples:
             suggestion = (
                 routing.route(text=example["text"])
@@ -85,6 +87,7 @@ class Command(BaseCommand):
             )
             department = suggestion.department if suggestion else None
             predicted.append(department.code if department else "")
+            alone.append(department is not None and suggestion.confidence >= threshold)
         labels = sorted({e["department"] for e in examples} | (set(predicted) - {""}))
         self.stdout.write(f"{'department':<16} {'precision':>9} {'recall':>7} {'support':>7}")
         for label in labels:
@@ -97,5 +100,12 @@ class Command(BaseCommand):
             precision = true_positive / predicted_n if predicted_n else 0.0
             recall = true_positive / support if support else 0.0
             self.stdout.write(f"{label:<16} {precision:>9.3f} {recall:>7.3f} {support:>7}")
+        auto_hits = sum(
+            a and p == e["department"] for a, p, e in zip(alone, predicted, examples, strict=True)
+        )
+        auto_n = sum(alone)
+        auto_precision = f"{auto_hits / auto_n:.4f}" if auto_n else "n/a"
+        self.stdout.write(f"threshold={threshold:.4f}")
+        self.stdout.write(f"auto={auto_n / len(examples):.4f} auto_precision={auto_precision}")
         hits = sum(p == e["department"] for p, e in zip(predicted, examples, strict=True))
         self.stdout.write(f"accuracy={hits / len(examples):.4f} n={len(examples)}")
