@@ -27,7 +27,7 @@ from forum.cases.models import (
 )
 from forum.cases.sla import case_due_times_set
 from forum.visibility import is_moderator, staff_department_ids
-from portal.members.points import points_award
+from portal.members.points import points_event_pay
 
 logger = logging.getLogger(__name__)
 
@@ -425,5 +425,5 @@ def case_rate(*, case: Case, by, satisfaction: int, comment: str = "") -> Case:
     _save(case)
     _event(case=case, kind=CaseEvent.Kind.RATED, by=by, note=comment, satisfaction=satisfaction)
     # Rating earns points once per case, even when the member changes the rating later.
-    points_award(member=by, rule_code="case_rated", source_key=f"case:{case.pk}", source=case)
+    points_event_pay(member=by, event="case_rated", source_key=f"case:{case.pk}", source=case)
     return case

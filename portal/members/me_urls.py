@@ -7,6 +7,7 @@ urlpatterns = [
     path("profile/", views.profile_edit, name="me_profile"),
     path("units/", views.units, name="me_units"),
     path("points/", views.points, name="me_points"),
+    path("points/earn/", views.points_earn, name="me_points_earn"),
     path("rewards/", views.rewards, name="me_rewards"),
     path("card/", views.card, name="me_card"),
     path("notices/", views.notices, name="me_notices"),

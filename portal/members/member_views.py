@@ -28,6 +28,7 @@ from portal.members.selectors import (
     member_ownerships,
     member_profile_for,
     points_history,
+    points_rules_in_force,
 )
 from portal.members.services import (
     member_data_export,
@@ -128,6 +129,16 @@ def points(request):
         if next_level
         else 0,
         page=page_of(request, points_history(member=request.user)),
+    )
+
+
+@login_required
+def points_earn(request):
+    return personal_center_render(
+        request,
+        "points_earn.html",
+        "points",
+        rules=points_rules_in_force(today=timezone.localdate()),
     )
 
 

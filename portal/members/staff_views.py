@@ -18,8 +18,8 @@ from portal.members.forms import MemberFilterForm, PointsGrantForm, ReferralForm
 from portal.members.models import RedemptionRequest, UnitOwnership, User
 from portal.members.points import (
     PointsError,
-    points_award,
     points_balances,
+    points_event_pay,
     points_grant,
     redemption_request_approve,
     redemption_request_reject,
@@ -176,9 +176,9 @@ def member_referral(request, user_id):
     form = ReferralForm(request.POST)
     if form.is_valid():
         contract = form.cleaned_data["contract"].strip()
-        entries = points_award(
+        entries = points_event_pay(
             member=member,
-            rule_code="referral_purchase",
+            event="referral_purchase",
             source_key=f"contract:{contract}",
             reason=_("Referral purchase, contract %(contract)s") % {"contract": contract},
             by=request.user,
