@@ -8,7 +8,6 @@ urlpatterns = [
     path("units/", views.units, name="me_units"),
     path("points/", views.points, name="me_points"),
     path("points/earn/", views.points_earn, name="me_points_earn"),
-    path("rewards/", views.rewards, name="me_rewards"),
     path("card/", views.card, name="me_card"),
     path("notices/", views.notices, name="me_notices"),
     path("settings/", views.settings_edit, name="me_settings"),

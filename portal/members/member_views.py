@@ -7,21 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.members.cards import card_token
 from portal.members.forms import ProfileForm, SettingsForm, UnitClaimForm
-from portal.members.models import MemberLevel, PointsEntry, RedemptionItem
+from portal.members.models import MemberLevel, PointsEntry
 from portal.members.notices import notices_for, notices_mark_read
 from portal.members.points import (
-    PointsError,
-    points_balance,
     points_balances,
-    points_held,
-    redemption_request_create,
 )
 from portal.members.qr import qr_svg
 from portal.members.selectors import (
@@ -139,29 +135,6 @@ def points_earn(request):
         "points_earn.html",
         "points",
         rules=points_rules_in_force(today=timezone.localdate()),
-    )
-
-
-@login_required
-def rewards(request):
-    if request.method == "POST":
-        item = get_object_or_404(RedemptionItem, pk=request.POST.get("item"), active=True)
-        try:
-            redemption_request_create(member=request.user, item=item)
-        except PointsError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your request was sent; staff will confirm it."))
-        return redirect("me_rewards")
-    held = points_held(member=request.user)
-    return personal_center_render(
-        request,
-        "rewards.html",
-        "rewards",
-        items=RedemptionItem.objects.filter(active=True),
-        reward=points_balance(member=request.user, ledger=PointsEntry.Ledger.REWARD) - held,
-        held=held,
-        requests=request.user.redemption_requests.select_related("item")[:50],
     )
 
 

@@ -36,8 +36,6 @@ from portal.members.models import (
     PointsEntry,
     PointsHold,
     PointsRule,
-    RedemptionItem,
-    RedemptionRequest,
     UnitOwnership,
     User,
 )
@@ -108,6 +106,50 @@ def _lock_member(member: User) -> MemberProfile:
     """Serialise ledger writes for one member (call inside transaction.atomic)."""
     member_profile_ensure(user=member)
     return MemberProfile.objects.select_for_update().get(user=member)
+
+
+def points_member_lock(*, member: User) -> MemberProfile:
+    """Lock the member's points (inside ``transaction.atomic``) before checking and writing
+    several things together, e.g. a hold and a reward's stock. Lock the member first, then
+    anything else, so two writers never wait on each other."""
+    return _lock_member(member)
+
+
+def points_entry_add(
+    *,
+    member: User,
+    ledger: str,
+    amount: int,
+    category: str,
+    reason: str,
+    idempotency_key: str,
+    source_key: str = "",
+    source=None,
+    by: User | None = None,
+) -> tuple[PointsEntry, bool]:
+    """Write one entry (a bulk grant's, a reversal's) once per ``idempotency_key``; a debit may
+    not take the reward balance below what is available. Returns (entry, created)."""
+    with transaction.atomic():
+        _lock_member(member)
+        existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+        if amount < 0 and ledger == Ledger.REWARD and points_available(member=member) + amount < 0:
+            raise PointsError(_("The member does not have that many reward points."))
+        entry, created = _entry_create(
+            member=member,
+            ledger=ledger,
+            amount=amount,
+            category=category,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            source_key=source_key,
+            source=source,
+            by=by,
+        )
+        if created and ledger == Ledger.UPGRADE:
+            member_level_reevaluate(member=member, allow_downgrade=amount < 0)
+        return entry, created
 
 
 # --- Writing entries ------------------------------------------------------------------------
@@ -550,99 +592,6 @@ def points_hold_release(*, hold: PointsHold) -> PointsHold:
 
 def points_hold_for(*, source_key: str) -> PointsHold | None:
     return PointsHold.objects.filter(source_key=source_key).first()
-
-
-# --- Redemption -----------------------------------------------------------------------------
-
-
-def _redemption_key(request: RedemptionRequest) -> str:
-    return f"redemption:{request.pk}"
-
-
-@transaction.atomic
-def redemption_request_create(*, member: User, item: RedemptionItem) -> RedemptionRequest:
-    """Request a reward: its points are held at once, so pending requests can never add up to
-    more than the member has (available = balance − holds)."""
-    if not item.active or item.stock <= 0:
-        raise PointsError(_("This item is not available."))
-    _lock_member(member)
-    if points_available(member=member) < item.points_cost:
-        raise PointsError(_("You do not have enough reward points."))
-    request = RedemptionRequest(member=member, item=item, points_cost=item.points_cost)
-    request.full_clean()
-    request.save()
-    points_hold(
-        member=member,
-        amount=item.points_cost,
-        source_key=_redemption_key(request),
-        reason=_("Redeemed: %(item)s") % {"item": item.name},
-    )
-    return request
-
-
-@transaction.atomic
-def redemption_request_approve(*, request: RedemptionRequest, by: User) -> RedemptionRequest:
-    """Debit the member and the stock; refuses when either would go below zero.
-
-    The member's profile and the item are locked first, so two approvals at once (two requests
-    of the same member, or two members after the last voucher) are decided one after the other.
-    """
-    if not by.has_perm("portal.change_redemptionrequest"):
-        raise PointsError(_("You may not decide redemption requests."))
-    _lock_member(request.member)
-    item = RedemptionItem.objects.select_for_update().get(pk=request.item_id)
-    request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RedemptionRequest.Status.PENDING:
-        raise PointsError(_("This request was already decided."))
-    if item.stock <= 0:
-        raise PointsError(_("This item is out of stock."))
-    hold = points_hold_for(source_key=_redemption_key(request))
-    if hold is not None:
-        points_hold_charge(hold=hold, by=by, source=request)
-    else:
-        # Requested before holds existed: checked against what is available now.
-        if points_available(member=request.member) < request.points_cost:
-            raise PointsError(_("The member does not have enough reward points."))
-        _entry_create(
-            member=request.member,
-            ledger=Ledger.REWARD,
-            amount=-request.points_cost,
-            category=PointsCategory.MEMBERSHIP,
-            reason=_("Redeemed: %(item)s") % {"item": item.name},
-            idempotency_key=f"redeem:{request.pk}",
-            source_key=_redemption_key(request),
-            source=request,
-            by=by,
-        )
-    item.stock -= 1
-    item.save(update_fields=["stock"])
-    request.status = RedemptionRequest.Status.APPROVED
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.full_clean()
-    request.save()
-    return request
-
-
-@transaction.atomic
-def redemption_request_reject(
-    *, request: RedemptionRequest, by: User, reason: str
-) -> RedemptionRequest:
-    if not by.has_perm("portal.change_redemptionrequest"):
-        raise PointsError(_("You may not decide redemption requests."))
-    request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RedemptionRequest.Status.PENDING:
-        raise PointsError(_("This request was already decided."))
-    hold = points_hold_for(source_key=_redemption_key(request))
-    if hold is not None:
-        points_hold_release(hold=hold)
-    request.status = RedemptionRequest.Status.REJECTED
-    request.reject_reason = reason
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.full_clean()
-    request.save()
-    return request
 
 
 # --- Year-end carry-over (结转) ----------------------------------------------------------------

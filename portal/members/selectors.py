@@ -8,7 +8,6 @@ from portal.members.models import (
     MemberProfile,
     PointsEntry,
     PointsRule,
-    RedemptionRequest,
     UnitOwnership,
     User,
     VerifierCity,
@@ -127,13 +126,5 @@ def ownership_claims_pending(*, verifier: User) -> QuerySet[UnitOwnership]:
         ownership_claims_decidable(verifier=verifier)
         .filter(status=UnitOwnership.Status.PENDING)
         .select_related("member", "member__member_profile", "project")
-        .order_by("created_at")
-    )
-
-
-def redemption_requests_pending() -> QuerySet[RedemptionRequest]:
-    return (
-        RedemptionRequest.objects.filter(status=RedemptionRequest.Status.PENDING)
-        .select_related("member", "item")
         .order_by("created_at")
     )

@@ -12,7 +12,5 @@ urlpatterns = [
     path("deletions/", views.deletion_requests, name="staff_deletions"),
     path("claims/", views.claims, name="staff_claims"),
     path("claims/<int:pk>/", views.claim_decide, name="staff_claim_decide"),
-    path("redemptions/", views.redemptions, name="staff_redemptions"),
-    path("redemptions/<int:pk>/", views.redemption_decide, name="staff_redemption_decide"),
     path("card/<str:token>/", views.card_verify, name="member_card_verify"),
 ]

@@ -25,6 +25,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 INSTALLED_APPS = [
     # Ours first so our templates, commands and translations take precedence.
     "portal.members",
+    "portal.rewards",
     "portal.pagecache",
     "portal.loaddata",
     "portal.messaging",

@@ -82,10 +82,10 @@ def test_the_admin_refuses_an_event_nobody_reports_and_impossible_conditions(cli
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"reward_points": 0, "upgrade_points": 0}, "must pay"),
-        ({"reward_points": -5}, "staff correction"),
-        ({"window_start": "05-01"}, "both ends"),
-        ({"window_start": "13-01", "window_end": "12-01"}, "MM-DD"),
+        ({"reward_points": 0, "upgrade_points": 0}, "必须发放"),
+        ({"reward_points": -5}, "人工调整"),
+        ({"window_start": "05-01"}, "同时填写"),
+        ({"window_start": "13-01", "window_end": "12-01"}, "月-日"),
     ],
 )
 def test_impossible_rules_are_refused_with_a_reason(db, fields, message):
