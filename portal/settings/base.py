@@ -369,6 +369,8 @@ LOGGING = {
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.members.forms.JoinForm"
 # Reward points expire this many months after they were earned, at the year-end carry-over.
 POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
+# A bulk grant of more reward points than this in total waits for a second person's approval.
+POINTS_GRANT_APPROVAL_THRESHOLD = env.int("POINTS_GRANT_APPROVAL_THRESHOLD", default=5000)
 
 # --- Search ------------------------------------------------------------------------------
 # The Elasticsearch analyzer for Chinese text: "cjk" ships with Elasticsearch; "smartcn" or

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.members.models import MemberLevel, PointsEntry, PointsRule
-from portal.members.points import points_balances, points_event_pay
+from portal.members.points import member_levels_ensure, points_balances, points_event_pay
 from tests.factories import UnitOwnershipFactory, UserFactory
 
 
@@ -135,6 +135,7 @@ def test_a_yearly_window_may_run_over_new_year(member):
 
 
 def test_a_level_condition_pays_only_members_at_that_level(member):
+    member_levels_ensure()
     rule = make_rule()
     rule.levels.set([MemberLevel.objects.get(code="gold")])
     assert not points_event_pay(member=member, event="birthday", source_key="b")
