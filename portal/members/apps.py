@@ -19,6 +19,5 @@ class MembersConfig(AppConfig):
             ("referral_purchase", _("Referred a friend who bought a home")),
             ("referral_joined", _("Invited a friend who joined and completed the profile")),
             ("unit_verified", _("Ownership of a unit verified")),
-            ("birthday", _("Birthday")),
         ):
             points_event_register(code=code, label=label, app=self.label)

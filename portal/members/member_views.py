@@ -20,6 +20,8 @@ from portal.members.points import (
     points_balances,
 )
 from portal.members.qr import qr_svg
+from portal.members.referrals import SESSION_KEY as REFERRAL_SESSION_KEY
+from portal.members.referrals import referral_token, referrer_from_token
 from portal.members.selectors import (
     member_ownerships,
     member_profile_for,
@@ -130,12 +132,23 @@ def points(request):
 
 @login_required
 def points_earn(request):
+    profile = member_profile_for(user=request.user)
     return personal_center_render(
         request,
         "points_earn.html",
         "points",
         rules=points_rules_in_force(today=timezone.localdate()),
+        invite_url=request.build_absolute_uri(
+            reverse("member_invited", args=[referral_token(profile=profile)])
+        ),
     )
+
+
+def invited(request, token):
+    """An invitation link: remember who invited the visitor, then show the join form."""
+    if referrer_from_token(token=token) is not None:
+        request.session[REFERRAL_SESSION_KEY] = token
+    return redirect("account_signup")
 
 
 @login_required

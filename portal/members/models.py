@@ -261,6 +261,15 @@ class MemberProfile(models.Model):
     allow_sales_contact = models.BooleanField(
         _("sales staff may contact me about my purchase intention"), default=False
     )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_profiles",
+        help_text=_("The member whose invitation link this member joined through."),
+    )
     deletion_requested_at = models.DateTimeField(
         _("account deletion requested at"), null=True, blank=True, db_index=True
     )

@@ -276,7 +276,8 @@ def points_rule_pay(
         ).order_by("ledger")
     )
     if existing:
-        return existing, False
+        # A source pays one member per rule: another member's entries are not this one's.
+        return [e for e in existing if e.member_id == member.pk], False
     if points_rule_refusal(rule=rule, member=member, at=at or timezone.now()):
         return [], False
     entries = []

@@ -98,6 +98,13 @@ def member_profile_update(*, user: User, **fields) -> MemberProfile:
         user.save(update_fields=["display_name"])
     if profile_is_complete(profile):
         points_event_pay(member=user, event="profile_completed", source_key=f"member:{user.pk}")
+        if profile.referred_by_id:
+            points_event_pay(
+                member=profile.referred_by,
+                event="referral_joined",
+                source_key=f"joined:{user.pk}",
+                source=profile,
+            )
     return profile
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.members.models import PointsCategory, PointsEntry, RedemptionItem, RedemptionRequest
 
@@ -92,7 +93,7 @@ class Fulfilment(models.Model):
     requested → approved → ready (a code) / shipped → fulfilled, or rejected / expired."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("fulfilment status", "Requested")
         APPROVED = "approved", _("Approved")
         READY = "ready", _("Ready to collect")
         SHIPPED = "shipped", _("Shipped")

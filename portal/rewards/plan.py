@@ -20,7 +20,7 @@ from portal.rewards.models import PlanEntry, PlanLine, PlanLineChange, PointsPla
 Kind = PlanEntry.Kind
 
 
-def _kind_of(entry: PointsEntry) -> str:
+def plan_entry_kind(entry: PointsEntry) -> str:
     if entry.amount > 0:
         return Kind.ISSUED
     if entry.source_key.startswith("expiry:"):
@@ -49,7 +49,7 @@ def plan_entry_book(*, entry: PointsEntry) -> PlanEntry | None:
     if entry.ledger != PointsEntry.Ledger.REWARD:
         return None
     at = timezone.localtime(entry.created_at)
-    kind = _kind_of(entry)
+    kind = plan_entry_kind(entry)
     counts_against_budget = kind in (Kind.ISSUED, Kind.REVERSED)
     line = plan_line_for(category=entry.category, year=at.year, lock=counts_against_budget)
     if line is not None and counts_against_budget:

@@ -27,7 +27,7 @@ from portal.rewards.grants import (
 )
 from portal.rewards.models import PlanLine, PointsGrant
 from portal.rewards.plan import plan_line_budget_change
-from portal.rewards.selectors import plan_summary
+from portal.rewards.selectors import effectiveness_report, plan_summary
 from portal.rewards.views import staff_permission
 
 PLAN_PERMISSION = "rewards.view_pointsplan"
@@ -175,3 +175,33 @@ def grant_decide(request, pk):
     except (PointsError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect("grants")
+
+
+@staff_permission(PLAN_PERMISSION)
+def plan_report(request, year):
+    report = effectiveness_report(year=year)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="points-report-{year}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("What members did"),
+                _("Payments"),
+                _("Members"),
+                _("Reward points"),
+                _("Cost (yuan)"),
+            ]
+        )
+        for row in report["events"]:
+            writer.writerow(
+                [_cell(row["label"]), row["payments"], row["members"], row["points"], row["cost"]]
+            )
+        writer.writerow([_("Redemptions fulfilled"), report["redeemed_count"], "",
+                         report["redeemed_points"], ""])  # fmt: skip
+        for row in report["levels"]:
+            writer.writerow([_cell(_("Reached %(level)s") % {"level": row["level"].name}), "",
+                             row["reached"], "", ""])  # fmt: skip
+        return response
+    return render(request, "rewards/report.html", report)

@@ -7,15 +7,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portal.members.models import MemberLevel, PointsEntry, PointsRule
+from portal.members.models import MemberLevel, MemberProfile, PointsEntry, PointsRule
 from portal.members.points import member_levels_ensure, points_balances, points_event_pay
+from portal.members.services import member_profile_update
 from tests.factories import UnitOwnershipFactory, UserFactory
 
 
 def make_rule(**fields):
     values = {
-        "code": "birthday-gift",
-        "event": "birthday",
+        "code": "visit-gift",
+        "event": "club_visit",
         "name": "生日礼遇",
         "reward_points": 88,
         "upgrade_points": 0,
@@ -36,8 +37,8 @@ def test_a_rule_added_in_the_admin_pays_on_its_event(client, member, admin_user)
     response = client.post(
         "/django-admin/portal/pointsrule/add/",
         {
-            "event": "birthday",
-            "code": "birthday-2026",
+            "event": "club_visit",
+            "code": "visit-2026",
             "name": "生日积分",
             "reward_points": "50",
             "upgrade_points": "5",
@@ -48,7 +49,7 @@ def test_a_rule_added_in_the_admin_pays_on_its_event(client, member, admin_user)
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
 
-    entries = points_event_pay(member=member, event="birthday", source_key="birthday:2026")
+    entries = points_event_pay(member=member, event="club_visit", source_key="visit:2026")
 
     assert {(e.ledger, e.amount) for e in entries} == {("reward", 50), ("upgrade", 5)}
     assert points_balances(member=member) == {"reward": 50, "upgrade": 5}
@@ -96,8 +97,8 @@ def test_impossible_rules_are_refused_with_a_reason(db, fields, message):
 def test_a_rule_pays_once_per_source(member):
     make_rule()
 
-    first = points_event_pay(member=member, event="birthday", source_key="birthday:2026")
-    again = points_event_pay(member=member, event="birthday", source_key="birthday:2026")
+    first = points_event_pay(member=member, event="club_visit", source_key="visit:2026")
+    again = points_event_pay(member=member, event="club_visit", source_key="visit:2026")
 
     assert [e.pk for e in first] == [e.pk for e in again]
     assert points_balances(member=member)["reward"] == 88
@@ -105,10 +106,10 @@ def test_a_rule_pays_once_per_source(member):
 
 def test_every_active_rule_on_the_event_pays(member):
     make_rule()
-    make_rule(code="birthday-double", name="会员月双倍", reward_points=20)
-    make_rule(code="birthday-off", name="停用", reward_points=1000, active=False)
+    make_rule(code="visit-double", name="会员月双倍", reward_points=20)
+    make_rule(code="visit-off", name="停用", reward_points=1000, active=False)
 
-    points_event_pay(member=member, event="birthday", source_key="birthday:2026")
+    points_event_pay(member=member, event="club_visit", source_key="visit:2026")
 
     assert points_balances(member=member)["reward"] == 108
 
@@ -117,7 +118,7 @@ def test_a_rule_does_not_pay_outside_its_active_dates(member):
     make_rule(active_from=datetime.date(2026, 3, 1), active_until=datetime.date(2026, 3, 31))
 
     def pays(key, day):
-        return bool(points_event_pay(member=member, event="birthday", source_key=key, at=at(day)))
+        return bool(points_event_pay(member=member, event="club_visit", source_key=key, at=at(day)))
 
     assert not pays("a", "2026-02-28")
     assert not pays("b", "2026-04-01")
@@ -127,10 +128,10 @@ def test_a_rule_does_not_pay_outside_its_active_dates(member):
 def test_a_yearly_window_may_run_over_new_year(member):
     make_rule(window_start="12-15", window_end="01-15")
 
-    assert points_event_pay(member=member, event="birthday", source_key="a", at=at("2026-12-20"))
-    assert points_event_pay(member=member, event="birthday", source_key="b", at=at("2027-01-10"))
+    assert points_event_pay(member=member, event="club_visit", source_key="a", at=at("2026-12-20"))
+    assert points_event_pay(member=member, event="club_visit", source_key="b", at=at("2027-01-10"))
     assert not points_event_pay(
-        member=member, event="birthday", source_key="c", at=at("2027-06-01")
+        member=member, event="club_visit", source_key="c", at=at("2027-06-01")
     )
 
 
@@ -138,12 +139,12 @@ def test_a_level_condition_pays_only_members_at_that_level(member):
     member_levels_ensure()
     rule = make_rule()
     rule.levels.set([MemberLevel.objects.get(code="gold")])
-    assert not points_event_pay(member=member, event="birthday", source_key="b")
+    assert not points_event_pay(member=member, event="club_visit", source_key="b")
 
     profile = member.member_profile
     profile.level = MemberLevel.objects.get(code="gold")
     profile.save()
-    assert points_event_pay(member=member, event="birthday", source_key="b")
+    assert points_event_pay(member=member, event="club_visit", source_key="b")
 
 
 def test_a_project_condition_pays_only_verified_owners_there(member, project_a, project_b):
@@ -163,7 +164,7 @@ def test_a_cap_stops_paying_within_its_period_and_resumes_in_the_next(member):
     make_rule(max_times=2, cap_period="day")
 
     paid = [
-        bool(points_event_pay(member=member, event="birthday", source_key=f"s{n}"))
+        bool(points_event_pay(member=member, event="club_visit", source_key=f"s{n}"))
         for n in range(3)
     ]
 
@@ -171,16 +172,16 @@ def test_a_cap_stops_paying_within_its_period_and_resumes_in_the_next(member):
     PointsEntry.objects.filter(member=member).update(
         created_at=timezone.now() - datetime.timedelta(days=2)
     )
-    assert points_event_pay(member=member, event="birthday", source_key="s3")
+    assert points_event_pay(member=member, event="club_visit", source_key="s3")
 
 
 def test_a_cap_is_per_member(member):
     make_rule(max_times=1)
     other = UserFactory(username="other_member")
 
-    assert points_event_pay(member=member, event="birthday", source_key="m1")
-    assert not points_event_pay(member=member, event="birthday", source_key="m2")
-    assert points_event_pay(member=other, event="birthday", source_key="o1")
+    assert points_event_pay(member=member, event="club_visit", source_key="m1")
+    assert not points_event_pay(member=member, event="club_visit", source_key="m2")
+    assert points_event_pay(member=other, event="club_visit", source_key="o1")
 
 
 def test_verifying_a_unit_fires_unit_verified(member, project_a, staff_admin):
@@ -213,3 +214,40 @@ def test_the_earn_page_lists_rules_in_force_and_is_linked_from_my_points(client,
 def test_the_earn_page_needs_a_login(client):
     response = client.get("/me/points/earn/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+COMPLETE_SIGNUP = {
+    "username": "invitee", "email": "invitee@example.com", "password1": "Xk9!long-pass",
+    "password2": "Xk9!long-pass", "real_name": "李四", "mobile": "13912340001", "city": "上海",
+    "gender": "female", "birth_year": "1990", "family": "couple", "how_heard": "friend",
+    "interests": ["sports"],
+}  # fmt: skip
+
+
+def test_an_invited_friend_who_completes_the_profile_pays_the_inviter_once(client, member):
+    make_rule(event="referral_joined", code="invite", name="推荐入会", reward_points=200)
+    client.force_login(member)
+    earn = client.get("/me/points/earn/")
+    link = earn.context["invite_url"].removeprefix("http://testserver")
+    assert 'data-testid="invite-link"' in earn.text
+    client.logout()
+
+    assert client.get(link).status_code == 302
+    assert client.post("/accounts/signup/", COMPLETE_SIGNUP).status_code == 302
+
+    invitee = MemberProfile.objects.get(user__username="invitee")
+    assert invitee.referred_by == member
+    assert points_balances(member=member)["reward"] == 200
+    member_profile_update(user=invitee.user, city="北京")
+    assert points_balances(member=member)["reward"] == 200
+
+
+def test_a_forged_invitation_credits_nobody(client, member):
+    make_rule(event="referral_joined", code="invite", name="推荐入会", reward_points=200)
+    number = member.member_profile.member_number
+
+    client.get(f"/members/invite/{number}:forged/")
+    client.post("/accounts/signup/", COMPLETE_SIGNUP)
+
+    assert MemberProfile.objects.get(user__username="invitee").referred_by is None
+    assert points_balances(member=member)["reward"] == 0

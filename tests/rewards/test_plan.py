@@ -25,7 +25,7 @@ def line(db):
 @pytest.fixture
 def rule(db):
     rule = PointsRule(
-        code="spring-promo", event="birthday", name="春季推广", reward_points=40,
+        code="spring-promo", event="club_visit", name="春季推广", reward_points=40,
         category="marketing",
     )  # fmt: skip
     rule.full_clean()
@@ -44,7 +44,7 @@ def approver(db):
 
 
 def pay(member, key):
-    return points_event_pay(member=member, event="birthday", source_key=key)
+    return points_event_pay(member=member, event="club_visit", source_key=key)
 
 
 def test_rules_draw_on_their_line_and_stop_at_the_budget(member, line, rule):
@@ -127,7 +127,7 @@ def test_redeemed_points_show_on_the_reward_category_line(client, member, planne
 
 
 def test_points_outside_any_line_are_shown_apart_and_exported(client, member, planner):
-    rule = PointsRule(code="odd", event="birthday", name="=cmd|calc", reward_points=7)
+    rule = PointsRule(code="odd", event="club_visit", name="=cmd|calc", reward_points=7)
     rule.full_clean()
     rule.save()
     pay(member, "x")
@@ -139,3 +139,21 @@ def test_points_outside_any_line_are_shown_apart_and_exported(client, member, pl
     assert page.context["outside"][0]["issued"] == 7
     assert 'data-testid="plan-outside"' in page.text
     assert "会员常规" in export and ",7," in export
+
+
+def test_the_effectiveness_report_shows_what_the_points_bought(client, member, line, rule, planner):
+    PointsPlan.objects.filter(pk=line.plan_id).update(point_value="0.05")
+    other = staff_with(username="another_member")
+    pay(member, "a")
+    pay(other, "b")
+    client.force_login(planner)
+
+    page = client.get(f"/members/plan/{YEAR}/report/")
+    export = client.get(f"/members/plan/{YEAR}/report/?format=csv").content.decode()
+
+    (row,) = page.context["events"]
+    assert (row["payments"], row["members"], row["points"]) == (2, 2, 80)
+    assert "到访会员中心" in page.text and "4.00" in page.text
+    assert "到访会员中心,2,2,80,4.00" in export
+    client.force_login(member)
+    assert client.get(f"/members/plan/{YEAR}/report/").status_code == 403
