@@ -65,7 +65,7 @@ compilemessages: install-dev
 clean:
 	rm -rf $(VENV) var
 
-# Benchmarks (README, Benchmarks): DATABASE_URL and REDIS_URL must be set.
+# Benchmarks (docs/operations.md, Benchmarks): DATABASE_URL and REDIS_URL must be set.
 BENCH_DURATION ?= 30
 BENCH_CONCURRENCY ?= 8
 .PHONY: bench

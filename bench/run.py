@@ -151,7 +151,7 @@ def targets_discover(env) -> dict:
     if not found["load_data"]:
         raise BenchError(
             "no load data in this database: run `manage.py generate_load_data` first "
-            "(see README, Benchmarks)."
+            "(see docs/operations.md, Benchmarks)."
         )
     return found
 
