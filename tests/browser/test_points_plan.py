@@ -34,7 +34,8 @@ def test_rule_earn_redeem_and_redeem_the_code_on_a_phone(page, chromium, live_se
     page.fill("input[name=name]", "完善资料加赠")
     page.fill("input[name=reward_points]", "500")
     page.fill("input[name=upgrade_points]", "0")
-    page.click("input[name=_save]")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
     assert "完善资料加赠" in page.content()
 
     # The member sees it among the ways to earn points and earns by completing the profile.
@@ -42,6 +43,7 @@ def test_rule_earn_redeem_and_redeem_the_code_on_a_phone(page, chromium, live_se
     log_in(page, username=member.username, password=TEST_PASSWORD)
     page.goto("/me/points/")
     page.click("[data-testid=points-earn]")
+    page.wait_for_url("**/points/earn/")
     assert "完善资料加赠" in page.content()
     page.goto("/me/profile/")
     page.fill("input[name=real_name]", "王一鸣")
@@ -52,17 +54,20 @@ def test_rule_earn_redeem_and_redeem_the_code_on_a_phone(page, chromium, live_se
     page.select_option("select[name=family]", "couple")
     page.select_option("select[name=how_heard]", "online")
     page.check("input[name=interests][value=sports]")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     page.goto("/me/rewards/")
     assert page.locator("[data-testid=reward-balance]").inner_text() == "500"
 
     # The member redeems a voucher; the administrator approves it; the member gets a code.
-    page.click("[data-testid=reward-request]")
+    with page.expect_navigation():
+        page.click("[data-testid=reward-request]")
     assert page.locator("[data-testid=reward-status]").first.inner_text() == "已申请"
     page.context.clear_cookies()
     log_in(page, username=admin.username, password=TEST_PASSWORD)
     page.goto("/members/redemptions/")
-    page.click("[data-testid=redemption-approve]")
+    with page.expect_navigation():
+        page.click("[data-testid=redemption-approve]")
     page.context.clear_cookies()
     log_in(page, username=member.username, password=TEST_PASSWORD)
     page.goto("/me/rewards/")
@@ -79,10 +84,12 @@ def test_rule_earn_redeem_and_redeem_the_code_on_a_phone(page, chromium, live_se
     log_in(counter, username=cafe_staff.username, password=TEST_PASSWORD)
     counter.goto("/rewards/redeem/")
     counter.fill("[data-testid=redeem-code]", code)
-    counter.click("[data-testid=redeem-submit]")
+    with counter.expect_navigation():
+        counter.click("[data-testid=redeem-submit]")
     assert "已核销" in counter.content()
     counter.fill("[data-testid=redeem-code]", code)
-    counter.click("[data-testid=redeem-submit]")
+    with counter.expect_navigation():
+        counter.click("[data-testid=redeem-submit]")
     assert "此兑换码已于" in counter.content()
     phone.close()
 
