@@ -414,6 +414,12 @@ class PointsRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Rules created in code before events existed were paid by the event named like them.
+        if not self.event:
+            self.event = self.code
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.event and self.event not in POINTS_EVENTS:
