@@ -18,7 +18,7 @@ SHELL = ("portal.settings", "portal.urls", "portal.wsgi", "portal.asgi", "portal
          "portal.pagecache")  # fmt: skip
 # Club domains under portal/ besides members; the load-data tool may import every area.
 DOMAINS = ("portal.members", "portal.activities", "portal.surveys", "portal.campaigns",
-           "portal.messaging", "portal.outbox")  # fmt: skip
+           "portal.messaging", "portal.outbox", "portal.rewards")  # fmt: skip
 
 
 def module_files() -> dict[str, Path]:

@@ -7,7 +7,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.models import AcceptedAnswer, Board
 from forum.visibility import is_moderator
-from portal.members.points import points_award
+from portal.members.points import points_event_pay
 
 
 def can_accept_answer(*, user, topic: Topic, permission_handler) -> bool:
@@ -34,9 +34,9 @@ def answer_accept(*, post: Post, by, permission_handler) -> AcceptedAnswer:
     answer.save()
     if post.poster_id and post.poster_id != topic.poster_id:
         # Paid once per reply (idempotent key), however often the answer is re-accepted.
-        points_award(
+        points_event_pay(
             member=post.poster,
-            rule_code="accepted_answer",
+            event="accepted_answer",
             source_key=f"post:{post.pk}",
             source=post,
         )

@@ -8,7 +8,7 @@ from forum.boards.posting import member_trust_update
 from forum.boards.services import department_board_permissions_ensure, owners_board_ensure
 from forum.cases.models import Department
 from portal.members.models import User
-from portal.members.points import points_award
+from portal.members.points import points_event_pay
 from portal.members.signals import housing_project_ensured
 
 
@@ -41,9 +41,9 @@ def award_first_post(sender, instance: Post, created: bool, raw: bool = False, *
     def award(post_id=instance.pk, member_id=instance.poster_id):
         member = User.objects.filter(pk=member_id).first()
         if member is not None:
-            points_award(
+            points_event_pay(
                 member=member,
-                rule_code="first_post",
+                event="first_post",
                 source_key=f"member:{member_id}",
                 source=Post.objects.filter(pk=post_id).first(),
             )

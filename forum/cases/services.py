@@ -33,7 +33,7 @@ from forum.cases.rating_links import RatingLinkInvalid, rating_token_case
 from forum.cases.sla import case_due_times_set
 from forum.cases.windows import confirm_window, reopen_window
 from forum.visibility import is_moderator, staff_department_ids
-from portal.members.points import points_award
+from portal.members.points import points_event_pay
 
 logger = logging.getLogger(__name__)
 
@@ -624,8 +624,8 @@ def _rating_apply(*, case: Case, by, satisfaction: int, comment: str, via: str) 
     member = case.member or case.topic.poster
     if member is not None:
         # Rating earns points once per case, even when the member changes the rating later.
-        points_award(
-            member=member, rule_code="case_rated", source_key=f"case:{case.pk}", source=case
+        points_event_pay(
+            member=member, event="case_rated", source_key=f"case:{case.pk}", source=case
         )
     return case
 
@@ -770,9 +770,9 @@ def case_outcome_set(*, case: Case, by, version: int, outcome: str, reason: str)
     _event(case=case, kind=CaseEvent.Kind.OUTCOME, by=by, note=reason, outcome=outcome)
     member = case.member or case.topic.poster
     if member is not None and outcome in (Case.Outcome.ADOPTED, Case.Outcome.IMPLEMENTED):
-        points_award(
+        points_event_pay(
             member=member,
-            rule_code="suggestion_adopted",
+            event="suggestion_adopted",
             source_key=f"suggestion:{case.pk}",
             source=case,
         )

@@ -47,6 +47,7 @@ LOAD_STEPS = (
     "forum.cases.loaddata.cases",
     "portal.members.loaddata.profiles",
     "portal.members.loaddata.points",
+    "portal.rewards.loaddata.plan",
     "cms.loaddata.content",
 )
 # What content_fingerprint hashes: functions yielding each area's generated rows by natural

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.members.events import points_event_choices
 from portal.members.models import (
     HousingProject,
     MemberLevel,
@@ -105,10 +107,82 @@ class MemberProfileAdmin(admin.ModelAdmin):
         return False
 
 
+class PointsRuleForm(forms.ModelForm):
+    class Meta:
+        model = PointsRule
+        fields = (
+            "event",
+            "code",
+            "name",
+            "description",
+            "active",
+            "reward_points",
+            "upgrade_points",
+            "category",
+            "levels",
+            "projects",
+            "window_start",
+            "window_end",
+            "active_from",
+            "active_until",
+            "max_times",
+            "cap_period",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registry is filled in the apps' ready(), so the choices are read per form.
+        self.fields["event"] = forms.ChoiceField(
+            label=_("event"),
+            choices=[("", "---------"), *points_event_choices()],
+            help_text=_("What the member does; the parts of the site declare their events."),
+        )
+
+
 @admin.register(PointsRule)
 class PointsRuleAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "reward_points", "upgrade_points", "category", "active")
-    list_editable = ("reward_points", "upgrade_points", "active")
+    """Rules pay from the moment they are saved; an event nobody reports cannot be chosen."""
+
+    form = PointsRuleForm
+    list_display = (
+        "code",
+        "name",
+        "event",
+        "reward_points",
+        "upgrade_points",
+        "category",
+        "active",
+        "active_from",
+        "active_until",
+    )
+    list_filter = ("event", "category", "active")
+    search_fields = ("code", "name")
+    filter_horizontal = ("levels", "projects")
+    fieldsets = (
+        (None, {"fields": ("event", "code", "name", "description", "active")}),
+        (_("Points"), {"fields": ("reward_points", "upgrade_points", "category")}),
+        (
+            _("Conditions"),
+            {
+                "fields": (
+                    "levels",
+                    "projects",
+                    ("window_start", "window_end"),
+                    ("active_from", "active_until"),
+                    ("max_times", "cap_period"),
+                )
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is part of every payment's idempotency key: renaming would pay again.
+        return ("code",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.entries.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(PointsEntry)

@@ -23,9 +23,10 @@ class MembersConfig(AppConfig):
 
         members_link_register()
 
-        points_event_register(
-            code="profile_completed", label=_("Completed the member profile"), app=self.label
-        )
-        points_event_register(
-            code="referral_purchase", label=_("Referred a friend who bought a home"), app=self.label
-        )
+        for code, label in (
+            ("profile_completed", _("Completed the member profile")),
+            ("referral_purchase", _("Referred a friend who bought a home")),
+            ("referral_joined", _("Invited a friend who joined and completed the profile")),
+            ("unit_verified", _("Ownership of a unit verified")),
+        ):
+            points_event_register(code=code, label=label, app=self.label)

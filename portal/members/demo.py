@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from portal.members.models import HousingProject, RedemptionItem, UnitOwnership, User
-from portal.members.points import points_award, points_grant
+from portal.members.points import points_event_pay, points_grant
 from portal.members.services import (
     housing_project_ensure,
     member_profile_update,
@@ -123,7 +123,7 @@ def seed(stdout) -> None:
     users["moderator"].groups.add(member_services)
     for username, details in PROFILES.items():
         member_profile_update(user=users[username], **details)
-    points_award(member=users["owner1"], rule_code="referral_purchase",
+    points_event_pay(member=users["owner1"], event="referral_purchase",
                  source_key="contract:DEMO-2025-0001", by=admin)  # fmt: skip
     for username, reward, upgrade, reason, category, key in DEMO_GRANTS:
         points_grant(

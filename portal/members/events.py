@@ -4,7 +4,7 @@ Each app registers its events once, in its ``AppConfig.ready()``::
 
     points_event_register(code="first_post", label=_("First post in the forum"), app="boards")
 
-and pays for one where it happens with ``points_award(member=..., rule_code="<code>",
+and pays for one where it happens with ``points_event_pay(member=..., event="<code>",
 source_key=...)``, which pays whatever active rules administrators set on that event. The
 registry is what the admin offers when a rule is created and what "how to earn points" lists;
 an event nobody registered cannot get a rule, so a rule never waits on an event that never fires.

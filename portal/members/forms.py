@@ -13,6 +13,7 @@ from portal.members.models import (
     PointsCategory,
     UnitOwnership,
 )
+from portal.members.referrals import SESSION_KEY, referrer_from_token
 
 mobile_validator = RegexValidator(
     MOBILE_REGEX, _("Enter a mainland China mobile number (11 digits).")
@@ -101,6 +102,10 @@ class JoinForm(MemberDetailsForm):
         if not user.display_name:
             user.display_name = fields["real_name"][:40]
             user.save(update_fields=["display_name"])
+        token = request.session.pop(SESSION_KEY, None) if hasattr(request, "session") else None
+        referrer = referrer_from_token(token=token) if token else None
+        if referrer is not None and referrer.pk != user.pk:
+            fields["referred_by"] = referrer
         member_profile_update(user=user, **fields)
 
 

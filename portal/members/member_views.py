@@ -6,28 +6,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.members.cards import card_token
 from portal.members.forms import ProfileForm, SettingsForm, UnitClaimForm
-from portal.members.models import MemberLevel, PointsEntry, RedemptionItem
+from portal.members.models import MemberLevel, PointsEntry
 from portal.members.notices import notices_for, notices_mark_read
 from portal.members.points import (
-    PointsError,
-    points_balance,
     points_balances,
-    points_held,
-    redemption_request_create,
 )
 from portal.members.qr import qr_svg
+from portal.members.referrals import SESSION_KEY as REFERRAL_SESSION_KEY
+from portal.members.referrals import referral_token, referrer_from_token
 from portal.members.selectors import (
     member_ownerships,
     member_profile_for,
     points_history,
+    points_rules_in_force,
 )
 from portal.members.services import (
     member_data_export,
@@ -132,29 +131,24 @@ def points(request):
 
 
 @login_required
-def rewards(request):
-    if request.method == "POST":
-        item_id = request.POST.get("item", "")
-        if not (item_id.isascii() and item_id.isdecimal() and len(item_id) < 10):
-            raise Http404
-        item = get_object_or_404(RedemptionItem, pk=int(item_id), active=True)
-        try:
-            redemption_request_create(member=request.user, item=item)
-        except PointsError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your request was sent; staff will confirm it."))
-        return redirect("me_rewards")
-    held = points_held(member=request.user)
+def points_earn(request):
+    profile = member_profile_for(user=request.user)
     return personal_center_render(
         request,
-        "rewards.html",
-        "rewards",
-        items=RedemptionItem.objects.filter(active=True),
-        reward=points_balance(member=request.user, ledger=PointsEntry.Ledger.REWARD) - held,
-        held=held,
-        requests=request.user.redemption_requests.select_related("item")[:50],
+        "points_earn.html",
+        "points",
+        rules=points_rules_in_force(today=timezone.localdate()),
+        invite_url=request.build_absolute_uri(
+            reverse("member_invited", args=[referral_token(profile=profile)])
+        ),
     )
+
+
+def invited(request, token):
+    """An invitation link: remember who invited the visitor, then show the join form."""
+    if referrer_from_token(token=token) is not None:
+        request.session[REFERRAL_SESSION_KEY] = token
+    return redirect("account_signup")
 
 
 @login_required

@@ -1,9 +1,14 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.members.events import POINTS_EVENTS
 
 
 class User(AbstractUser):
@@ -260,6 +265,15 @@ class MemberProfile(models.Model):
     allow_sales_contact = models.BooleanField(
         _("sales staff may contact me about my purchase intention"), default=False
     )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_profiles",
+        help_text=_("The member whose invitation link this member joined through."),
+    )
     deletion_requested_at = models.DateTimeField(
         _("account deletion requested at"), null=True, blank=True, db_index=True
     )
@@ -323,10 +337,36 @@ class PointsCategory(models.TextChoices):
 
 
 class PointsRule(models.Model):
-    """An earning rule: how many points an action pays. Looked up by code from the code."""
+    """An earning rule: when an event happens (a registered points event), pay this many points.
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    Administrators add rules without code; every active rule on an event pays, once per
+    ``(rule, source)``, when the member and the moment meet its conditions (level, housing
+    project, a yearly date window, the rule's active dates, at most N times per period).
+    """
+
+    class CapPeriod(models.TextChoices):
+        DAY = "day", _("per day")
+        WEEK = "week", _("per week")
+        MONTH = "month", _("per month")
+        YEAR = "year", _("per year")
+        EVER = "ever", _("in total")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short unique name; it is part of every payment's idempotency key."),
+    )
+    event = models.CharField(
+        _("event"), max_length=40, db_index=True, help_text=_("What the member does.")
+    )
     name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(
+        _("how to earn"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to members on the page of ways to earn points."),
+    )
     reward_points = models.IntegerField(_("reward points"), default=0)
     upgrade_points = models.IntegerField(_("upgrade points"), default=0)
     category = models.CharField(
@@ -336,6 +376,35 @@ class PointsRule(models.Model):
         default=PointsCategory.MEMBERSHIP,
     )
     active = models.BooleanField(_("active"), default=True)
+    levels = models.ManyToManyField(
+        MemberLevel,
+        verbose_name=_("only for levels"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every level."),
+    )
+    projects = models.ManyToManyField(
+        HousingProject,
+        verbose_name=_("only for owners in"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every member; otherwise verified owners in one of these projects."),
+    )
+    window_start = models.CharField(
+        _("yearly window from"),
+        max_length=5,
+        blank=True,
+        help_text=_("MM-DD, e.g. 05-01; with the end, the rule pays only inside it each year."),
+    )
+    window_end = models.CharField(_("yearly window until"), max_length=5, blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_until = models.DateField(_("active until"), null=True, blank=True)
+    max_times = models.PositiveIntegerField(
+        _("at most N times"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    cap_period = models.CharField(
+        _("per"), max_length=10, choices=CapPeriod.choices, default=CapPeriod.EVER
+    )
 
     class Meta:
         ordering = ["code"]
@@ -344,6 +413,53 @@ class PointsRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Rules created in code before events existed were paid by the event named like them.
+        if not self.event:
+            self.event = self.code
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.event and self.event not in POINTS_EVENTS:
+            errors["event"] = _("No part of the site reports this event; choose one from the list.")
+        if self.reward_points < 0 or self.upgrade_points < 0:
+            errors["reward_points"] = _("A rule pays points; use a staff correction to take some.")
+        elif not self.reward_points and not self.upgrade_points:
+            errors["reward_points"] = _("A rule must pay reward points, upgrade points or both.")
+        if self.active_from and self.active_until and self.active_until < self.active_from:
+            errors["active_until"] = _("The rule would end before it starts.")
+        if bool(self.window_start) != bool(self.window_end):
+            errors["window_end"] = _("Give both ends of the yearly window, or neither.")
+        for field in ("window_start", "window_end"):
+            value = getattr(self, field)
+            if value and month_day_parse(value) is None:
+                errors[field] = _("Write a day of the year as MM-DD, e.g. 05-01.")
+        if self.max_times == 0:
+            errors["max_times"] = _("A rule that may pay 0 times never pays; leave it empty.")
+        if errors:
+            raise ValidationError(errors)
+
+    def in_window(self, day: datetime.date) -> bool:
+        """Whether ``day`` is inside the yearly window (which may run over New Year)."""
+        if not self.window_start or not self.window_end:
+            return True
+        start, end = month_day_parse(self.window_start), month_day_parse(self.window_end)
+        if start is None or end is None:
+            return False
+        here = (day.month, day.day)
+        return start <= here <= end if start <= end else here >= start or here <= end
+
+
+def month_day_parse(value: str) -> tuple[int, int] | None:
+    """Parse "MM-DD" into (month, day), or None when it is not a day of a (leap) year."""
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2000, month, day)
+    except (ValueError, TypeError):
+        return None
+    return month, day
 
 
 class PointsEntry(models.Model):

@@ -1,17 +1,18 @@
-"""Points and levels: the two ledgers, earning rules, levels, redemption and year-end expiry.
+"""Points and levels: the two ledgers, earning rules, levels, redemption holds and expiry.
 
-The public entry point for other areas is :func:`points_award`::
+The public entry point for other areas is :func:`points_event_pay`::
 
-    from portal.members.points import points_award
+    from portal.members.points import points_event_pay
 
-    points_award(member=post.poster, rule_code="accepted_answer", source_key=f"post:{post.pk}",
-                 source=post)
+    points_event_pay(member=post.poster, event="accepted_answer", source_key=f"post:{post.pk}",
+                     source=post)
 
-It pays what the rule ``rule_code`` says (an editable :class:`PointsRule`) into the reward and the
-upgrade ledger, at most once per ``(rule_code, source_key)``: a retried task or a double click
+The event must be declared in the registry (``portal.members.events``). It pays every active
+:class:`PointsRule` administrators set on that event whose conditions the member meets (level,
+housing project, yearly window, active dates, at most N times per period), into the reward and
+the upgrade ledger, at most once per ``(rule, source_key)``: a retried task or a double click
 returns the entries already written instead of paying again (a unique database constraint on
-the entry's idempotency key enforces it). Rule codes in use: ``profile_completed``,
-``first_post``, ``accepted_answer``, ``case_rated``, ``referral_purchase``.
+the entry's idempotency key ``<rule code>:<source key>:<ledger>`` enforces it).
 
 Every write to a member's ledger locks the member's profile row first, so balances are checked
 and debited one writer at a time (``select_for_update`` on PostgreSQL; SQLite runs write
@@ -35,8 +36,6 @@ from portal.members.models import (
     PointsEntry,
     PointsHold,
     PointsRule,
-    RedemptionItem,
-    RedemptionRequest,
     UnitOwnership,
     User,
 )
@@ -58,6 +57,16 @@ DEFAULT_LEVELS = (
 
 class PointsError(Exception):
     """A points operation that is not allowed (not enough points, out of stock, decided)."""
+
+
+class PointsBudgetError(PointsError):
+    """The plan line an entry draws on has no budget left for it."""
+
+
+# Called with each new ledger entry inside its transaction (the points plan books entries on its
+# plan lines here, and raises PointsBudgetError to refuse one beyond its line's budget). Apps
+# append to it in their AppConfig.ready(); members itself knows nothing of plans.
+POINTS_BOOKKEEPERS: list = []
 
 
 # --- Balances -------------------------------------------------------------------------------
@@ -99,6 +108,50 @@ def _lock_member(member: User) -> MemberProfile:
     return MemberProfile.objects.select_for_update().get(user=member)
 
 
+def points_member_lock(*, member: User) -> MemberProfile:
+    """Lock the member's points (inside ``transaction.atomic``) before checking and writing
+    several things together, e.g. a hold and a reward's stock. Lock the member first, then
+    anything else, so two writers never wait on each other."""
+    return _lock_member(member)
+
+
+def points_entry_add(
+    *,
+    member: User,
+    ledger: str,
+    amount: int,
+    category: str,
+    reason: str,
+    idempotency_key: str,
+    source_key: str = "",
+    source=None,
+    by: User | None = None,
+) -> tuple[PointsEntry, bool]:
+    """Write one entry (a bulk grant's, a reversal's) once per ``idempotency_key``; a debit may
+    not take the reward balance below what is available. Returns (entry, created)."""
+    with transaction.atomic():
+        _lock_member(member)
+        existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+        if amount < 0 and ledger == Ledger.REWARD and points_available(member=member) + amount < 0:
+            raise PointsError(_("The member does not have that many reward points."))
+        entry, created = _entry_create(
+            member=member,
+            ledger=ledger,
+            amount=amount,
+            category=category,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            source_key=source_key,
+            source=source,
+            by=by,
+        )
+        if created and ledger == Ledger.UPGRADE:
+            member_level_reevaluate(member=member, allow_downgrade=amount < 0)
+        return entry, created
+
+
 # --- Writing entries ------------------------------------------------------------------------
 
 
@@ -138,12 +191,159 @@ def _entry_create(
         # A concurrent writer with the same key loses here, on the database's unique index.
         with transaction.atomic():
             entry.save()
+            for bookkeeper in POINTS_BOOKKEEPERS:
+                bookkeeper(entry=entry)
     except IntegrityError:
         return PointsEntry.objects.get(idempotency_key=idempotency_key), False
     return entry, True
 
 
+def _period_start(period: str, at: datetime.datetime) -> datetime.datetime | None:
+    local = timezone.localtime(at)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    Period = PointsRule.CapPeriod
+    if period == Period.DAY:
+        return day
+    if period == Period.WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    if period == Period.MONTH:
+        return day.replace(day=1)
+    if period == Period.YEAR:
+        return day.replace(month=1, day=1)
+    return None
+
+
+def points_rule_refusal(*, rule: PointsRule, member: User, at: datetime.datetime) -> str:
+    """Why ``rule`` does not pay ``member`` at ``at`` (an empty string when it does pay).
+
+    The cap counts the sources this rule already paid the member in the current period.
+    """
+    day = timezone.localtime(at).date()
+    if not rule.active:
+        return "inactive"
+    if (rule.active_from and day < rule.active_from) or (
+        rule.active_until and day > rule.active_until
+    ):
+        return "not in force"
+    if not rule.in_window(day):
+        return "outside the yearly window"
+    level_ids = {level.pk for level in rule.levels.all()}
+    if level_ids:
+        profile = MemberProfile.objects.filter(user=member).only("level_id").first()
+        if profile is None or profile.level_id not in level_ids:
+            return "level"
+    project_ids = {project.pk for project in rule.projects.all()}
+    if (
+        project_ids
+        and not UnitOwnership.objects.filter(
+            member=member, project_id__in=project_ids, status=UnitOwnership.Status.VERIFIED
+        ).exists()
+    ):
+        return "project"
+    if rule.max_times:
+        paid = PointsEntry.objects.filter(rule=rule, member=member)
+        start = _period_start(rule.cap_period, at)
+        if start is not None:
+            paid = paid.filter(created_at__gte=start)
+        if paid.values("source_key").distinct().count() >= rule.max_times:
+            return "cap"
+    return ""
+
+
+def _rule_keys(rule: PointsRule, source_key: str) -> dict[str, str]:
+    return {
+        ledger: f"{rule.code}:{source_key}:{ledger}" for ledger in (Ledger.REWARD, Ledger.UPGRADE)
+    }
+
+
 @transaction.atomic
+def points_rule_pay(
+    *,
+    rule: PointsRule,
+    member: User,
+    source_key: str,
+    source=None,
+    reason: str = "",
+    by: User | None = None,
+    at: datetime.datetime | None = None,
+) -> tuple[list[PointsEntry], bool]:
+    """Pay one rule for one source: (entries, paid now). Entries already written for this
+    ``(rule, source)`` are returned as they are, whatever the conditions say today."""
+    _lock_member(member)
+    existing = list(
+        PointsEntry.objects.filter(
+            idempotency_key__in=_rule_keys(rule, source_key).values()
+        ).order_by("ledger")
+    )
+    if existing:
+        # A source pays one member per rule: another member's entries are not this one's.
+        return [e for e in existing if e.member_id == member.pk], False
+    if points_rule_refusal(rule=rule, member=member, at=at or timezone.now()):
+        return [], False
+    entries = []
+    keys = _rule_keys(rule, source_key)
+    for ledger, amount in (
+        (Ledger.REWARD, rule.reward_points),
+        (Ledger.UPGRADE, rule.upgrade_points),
+    ):
+        if not amount:
+            continue
+        entry, _created = _entry_create(
+            member=member,
+            ledger=ledger,
+            amount=amount,
+            category=rule.category,
+            reason=reason or rule.name,
+            idempotency_key=keys[ledger],
+            rule=rule,
+            source_key=source_key,
+            source=source,
+            by=by,
+        )
+        entries.append(entry)
+    if rule.upgrade_points:
+        member_level_reevaluate(member=member)
+    return entries, True
+
+
+def points_event_pay(
+    *,
+    member: User,
+    event: str,
+    source_key: str,
+    source=None,
+    reason: str = "",
+    by: User | None = None,
+    at: datetime.datetime | None = None,
+) -> list[PointsEntry]:
+    """An event happened: pay every active rule administrators set on it.
+
+    Each rule pays at most once per ``(rule, source_key)``, so a retried task or a double click
+    returns the entries already written instead of paying again. A rule whose plan line has no
+    budget left (see ``POINTS_BOOKKEEPERS``) is skipped and logged; the other rules still pay.
+    Returns the entries of this event, new or already written.
+    """
+    entries = []
+    for rule in PointsRule.objects.filter(event=event, active=True).prefetch_related(
+        "levels", "projects"
+    ):
+        try:
+            paid, _now = points_rule_pay(
+                rule=rule,
+                member=member,
+                source_key=source_key,
+                source=source,
+                reason=reason,
+                by=by,
+                at=at,
+            )
+        except PointsBudgetError as exc:
+            logger.warning("rule %s not paid to member %s: %s", rule.code, member.pk, exc)
+            continue
+        entries.extend(paid)
+    return entries
+
+
 def points_award(
     *,
     member: User,
@@ -153,40 +353,10 @@ def points_award(
     reason: str = "",
     by: User | None = None,
 ) -> list[PointsEntry]:
-    """Pay the rule ``rule_code`` to ``member`` once per ``source_key``.
-
-    Returns the entries of this award (new or already written); an empty list when the rule is
-    missing or inactive. Re-evaluates the member's level when upgrade points were added.
-    """
-    rule = PointsRule.objects.filter(code=rule_code, active=True).first()
-    if rule is None:
-        return []
-    _lock_member(member)
-    entries = []
-    upgraded = False
-    for ledger, amount in (
-        (Ledger.REWARD, rule.reward_points),
-        (Ledger.UPGRADE, rule.upgrade_points),
-    ):
-        if not amount:
-            continue
-        entry, created = _entry_create(
-            member=member,
-            ledger=ledger,
-            amount=amount,
-            category=rule.category,
-            reason=reason or rule.name,
-            idempotency_key=f"{rule_code}:{source_key}:{ledger}",
-            rule=rule,
-            source_key=source_key,
-            source=source,
-            by=by,
-        )
-        entries.append(entry)
-        upgraded |= created and ledger == Ledger.UPGRADE
-    if upgraded:
-        member_level_reevaluate(member=member)
-    return entries
+    """The earlier name of :func:`points_event_pay` (``rule_code`` is the event's code)."""
+    return points_event_pay(
+        member=member, event=rule_code, source_key=source_key, source=source, reason=reason, by=by
+    )
 
 
 @transaction.atomic
@@ -423,99 +593,6 @@ def points_hold_release(*, hold: PointsHold) -> PointsHold:
 
 def points_hold_for(*, source_key: str) -> PointsHold | None:
     return PointsHold.objects.filter(source_key=source_key).first()
-
-
-# --- Redemption -----------------------------------------------------------------------------
-
-
-def _redemption_key(request: RedemptionRequest) -> str:
-    return f"redemption:{request.pk}"
-
-
-@transaction.atomic
-def redemption_request_create(*, member: User, item: RedemptionItem) -> RedemptionRequest:
-    """Request a reward: its points are held at once, so pending requests can never add up to
-    more than the member has (available = balance − holds)."""
-    if not item.active or item.stock <= 0:
-        raise PointsError(_("This item is not available."))
-    _lock_member(member)
-    if points_available(member=member) < item.points_cost:
-        raise PointsError(_("You do not have enough reward points."))
-    request = RedemptionRequest(member=member, item=item, points_cost=item.points_cost)
-    request.full_clean()
-    request.save()
-    points_hold(
-        member=member,
-        amount=item.points_cost,
-        source_key=_redemption_key(request),
-        reason=_("Redeemed: %(item)s") % {"item": item.name},
-    )
-    return request
-
-
-@transaction.atomic
-def redemption_request_approve(*, request: RedemptionRequest, by: User) -> RedemptionRequest:
-    """Debit the member and the stock; refuses when either would go below zero.
-
-    The member's profile and the item are locked first, so two approvals at once (two requests
-    of the same member, or two members after the last voucher) are decided one after the other.
-    """
-    if not by.has_perm("portal.change_redemptionrequest"):
-        raise PointsError(_("You may not decide redemption requests."))
-    _lock_member(request.member)
-    item = RedemptionItem.objects.select_for_update().get(pk=request.item_id)
-    request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RedemptionRequest.Status.PENDING:
-        raise PointsError(_("This request was already decided."))
-    if item.stock <= 0:
-        raise PointsError(_("This item is out of stock."))
-    hold = points_hold_for(source_key=_redemption_key(request))
-    if hold is not None:
-        points_hold_charge(hold=hold, by=by, source=request)
-    else:
-        # Requested before holds existed: checked against what is available now.
-        if points_available(member=request.member) < request.points_cost:
-            raise PointsError(_("The member does not have enough reward points."))
-        _entry_create(
-            member=request.member,
-            ledger=Ledger.REWARD,
-            amount=-request.points_cost,
-            category=PointsCategory.MEMBERSHIP,
-            reason=_("Redeemed: %(item)s") % {"item": item.name},
-            idempotency_key=f"redeem:{request.pk}",
-            source_key=_redemption_key(request),
-            source=request,
-            by=by,
-        )
-    item.stock -= 1
-    item.save(update_fields=["stock"])
-    request.status = RedemptionRequest.Status.APPROVED
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.full_clean()
-    request.save()
-    return request
-
-
-@transaction.atomic
-def redemption_request_reject(
-    *, request: RedemptionRequest, by: User, reason: str
-) -> RedemptionRequest:
-    if not by.has_perm("portal.change_redemptionrequest"):
-        raise PointsError(_("You may not decide redemption requests."))
-    request = RedemptionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RedemptionRequest.Status.PENDING:
-        raise PointsError(_("This request was already decided."))
-    hold = points_hold_for(source_key=_redemption_key(request))
-    if hold is not None:
-        points_hold_release(hold=hold)
-    request.status = RedemptionRequest.Status.REJECTED
-    request.reject_reason = reason
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.full_clean()
-    request.save()
-    return request
 
 
 # --- Year-end carry-over (结转) ----------------------------------------------------------------

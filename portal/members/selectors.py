@@ -1,10 +1,13 @@
+import datetime
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from portal.members.events import POINTS_EVENTS
 from portal.members.models import (
     MemberLevel,
     MemberProfile,
     PointsEntry,
-    RedemptionRequest,
+    PointsRule,
     UnitOwnership,
     User,
     VerifierCity,
@@ -52,6 +55,22 @@ def points_history(*, member: User) -> QuerySet[PointsEntry]:
         .select_related("rule")
         .order_by("-created_at", "-pk")
     )
+
+
+def points_rules_in_force(*, today: datetime.date) -> list[PointsRule]:
+    """The active rules paying today or later (the page of ways to earn points), each with
+    ``event_label``; rules on events no part of the site reports are left out."""
+    rules = (
+        PointsRule.objects.filter(active=True, event__in=list(POINTS_EVENTS))
+        .filter(Q(active_until__isnull=True) | Q(active_until__gte=today))
+        .prefetch_related("levels", "projects")
+        .order_by("-reward_points", "name")
+    )
+    result = []
+    for rule in rules:
+        rule.event_label = POINTS_EVENTS[rule.event].label
+        result.append(rule)
+    return result
 
 
 def member_list(*, filters: dict) -> QuerySet[MemberProfile]:
@@ -107,13 +126,5 @@ def ownership_claims_pending(*, verifier: User) -> QuerySet[UnitOwnership]:
         ownership_claims_decidable(verifier=verifier)
         .filter(status=UnitOwnership.Status.PENDING)
         .select_related("member", "member__member_profile", "project")
-        .order_by("created_at")
-    )
-
-
-def redemption_requests_pending() -> QuerySet[RedemptionRequest]:
-    return (
-        RedemptionRequest.objects.filter(status=RedemptionRequest.Status.PENDING)
-        .select_related("member", "item")
         .order_by("created_at")
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import HousingProject, MemberProfile, UnitOwnership, User
-from portal.members.points import member_level_reevaluate, points_award, points_balances
+from portal.members.points import member_level_reevaluate, points_balances, points_event_pay
 from portal.members.profiles import (
     PROFILE_COMPLETION_FIELDS,
     member_profile_ensure,
@@ -52,6 +52,12 @@ def unit_ownership_verify(*, ownership: UnitOwnership, by: User) -> UnitOwnershi
     ownership.save()
     ownership.member.groups.add(ownership.project.owners_group)
     member_level_reevaluate(member=ownership.member)
+    points_event_pay(
+        member=ownership.member,
+        event="unit_verified",
+        source_key=f"unit:{ownership.project_id}:{ownership.building}:{ownership.unit}",
+        source=ownership,
+    )
     return ownership
 
 
@@ -93,7 +99,14 @@ def member_profile_update(*, user: User, **fields) -> MemberProfile:
         user.full_clean()
         user.save(update_fields=["display_name"])
     if profile_is_complete(profile):
-        points_award(member=user, rule_code="profile_completed", source_key=f"member:{user.pk}")
+        points_event_pay(member=user, event="profile_completed", source_key=f"member:{user.pk}")
+        if profile.referred_by_id:
+            points_event_pay(
+                member=profile.referred_by,
+                event="referral_joined",
+                source_key=f"joined:{user.pk}",
+                source=profile,
+            )
     return profile
 
 

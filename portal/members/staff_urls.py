@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal.members import member_views
 from portal.members import staff_views as views
 
 urlpatterns = [
@@ -12,7 +13,6 @@ urlpatterns = [
     path("deletions/", views.deletion_requests, name="staff_deletions"),
     path("claims/", views.claims, name="staff_claims"),
     path("claims/<int:pk>/", views.claim_decide, name="staff_claim_decide"),
-    path("redemptions/", views.redemptions, name="staff_redemptions"),
-    path("redemptions/<int:pk>/", views.redemption_decide, name="staff_redemption_decide"),
     path("card/<str:token>/", views.card_verify, name="member_card_verify"),
+    path("invite/<str:token>/", member_views.invited, name="member_invited"),
 ]

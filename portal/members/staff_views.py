@@ -14,14 +14,12 @@ from django.views.decorators.http import require_POST
 from portal.members.cards import card_profile_from_token
 from portal.members.exports import csv_writer
 from portal.members.forms import MemberFilterForm, PointsGrantForm, ReferralForm, RejectForm
-from portal.members.models import RedemptionRequest, UnitOwnership, User
+from portal.members.models import UnitOwnership, User
 from portal.members.points import (
     PointsError,
-    points_award,
     points_balances,
+    points_event_pay,
     points_grant,
-    redemption_request_approve,
-    redemption_request_reject,
 )
 from portal.members.privacy import (
     EXPORT_PERMISSION,
@@ -39,7 +37,6 @@ from portal.members.selectors import (
     ownership_claims_decidable,
     ownership_claims_pending,
     points_history,
-    redemption_requests_pending,
 )
 from portal.members.services import (
     member_anonymise,
@@ -175,9 +172,9 @@ def member_referral(request, user_id):
     form = ReferralForm(request.POST)
     if form.is_valid():
         contract = form.cleaned_data["contract"].strip()
-        entries = points_award(
+        entries = points_event_pay(
             member=member,
-            rule_code="referral_purchase",
+            event="referral_purchase",
             source_key=f"contract:{contract}",
             reason=_("Referral purchase, contract %(contract)s") % {"contract": contract},
             by=request.user,
@@ -243,37 +240,6 @@ def claim_decide(request, pk):
         )
         messages.success(request, _("Claim rejected: %(claim)s") % {"claim": ownership})
     return redirect("staff_claims")
-
-
-@staff_permission("portal.change_redemptionrequest")
-def redemptions(request):
-    return render(
-        request,
-        "portal/staff/redemptions.html",
-        {"requests": redemption_requests_pending(), "reject_form": RejectForm()},
-    )
-
-
-@require_POST
-@staff_permission("portal.change_redemptionrequest")
-def redemption_decide(request, pk):
-    redemption = get_object_or_404(RedemptionRequest, pk=pk)
-    try:
-        if request.POST.get("decision") == "approve":
-            redemption_request_approve(request=redemption, by=request.user)
-            messages.success(request, _("Redemption approved."))
-        else:
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Give a reason for the rejection."))
-                return redirect("staff_redemptions")
-            redemption_request_reject(
-                request=redemption, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Redemption rejected."))
-    except PointsError as exc:
-        messages.error(request, str(exc))
-    return redirect("staff_redemptions")
 
 
 CARD_CHECKS_PER_MINUTE = 30

@@ -25,6 +25,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 INSTALLED_APPS = [
     # Ours first so our templates, commands and translations take precedence.
     "portal.members",
+    "portal.rewards",
     "portal.pagecache",
     "portal.loaddata",
     "portal.messaging",
@@ -413,6 +414,8 @@ LOGGING = {
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.members.forms.JoinForm"
 # Reward points expire this many months after they were earned, at the year-end carry-over.
 POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
+# A bulk grant of more reward points than this in total waits for a second person's approval.
+POINTS_GRANT_APPROVAL_THRESHOLD = env.int("POINTS_GRANT_APPROVAL_THRESHOLD", default=5000)
 
 # --- Search ------------------------------------------------------------------------------
 # The Elasticsearch analyzer for Chinese text: "cjk" ships with Elasticsearch; "smartcn" or

@@ -1,8 +1,12 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from portal.members.events import points_event_register
 from portal.members.models import PointsRule, RedemptionItem
 from tests.factories import UserFactory
+
+# An event only tests emit, so rules can be tried without depending on another area's events.
+points_event_register(code="club_visit", label="到访会员中心", app="tests")
 
 
 def staff_with(*codenames, username="staff"):

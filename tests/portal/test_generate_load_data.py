@@ -275,3 +275,17 @@ def test_command_reports_what_it_made():
     assert "posts/s" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("generate_load_data", "--members=30", "--no-progress", stdout=StringIO())
+
+
+def test_ledgers_are_booked_on_plan_lines_and_requests_have_a_fulfilment(loaded):
+    from portal.rewards.models import Fulfilment, PlanEntry, PlanLine
+
+    reward_entries = PointsEntry.objects.filter(ledger="reward").count()
+    assert PlanEntry.objects.count() == reward_entries > 0
+    assert not PlanEntry.objects.filter(line__isnull=True).exists()
+    for line in PlanLine.objects.all():
+        booked = PlanEntry.objects.filter(line=line, kind__in=["issued", "reversed"]).aggregate(
+            s=Sum("amount")
+        )["s"]
+        assert line.issued == (booked or 0) <= line.budget
+    assert Fulfilment.objects.count() == RedemptionRequest.objects.count()

@@ -15,10 +15,9 @@ from portal.members.points import (
     points_hold,
     points_hold_charge,
     points_hold_release,
-    redemption_request_approve,
-    redemption_request_create,
-    redemption_request_reject,
 )
+from portal.rewards.models import RewardOutlet
+from portal.rewards.services import reward_approve, reward_redeem, reward_reject, reward_request
 from tests.portal.conftest import staff_with
 
 REWARD = PointsEntry.Ledger.REWARD
@@ -85,38 +84,31 @@ def test_redemption_requests_cannot_exceed_the_balance_together(member, desk):
     give(member, 650, desk)
     item = RedemptionItem.objects.create(name="保温杯", points_cost=300, stock=10)
 
-    redemption_request_create(member=member, item=item)
-    redemption_request_create(member=member, item=item)
+    reward_request(member=member, item=item)
+    reward_request(member=member, item=item)
     with pytest.raises(PointsError):
-        redemption_request_create(member=member, item=item)
+        reward_request(member=member, item=item)
 
     assert RedemptionRequest.objects.filter(member=member).count() == 2
     assert points_available(member=member) == 50
 
 
-def test_rejection_releases_and_approval_charges_the_hold(member, desk):
+def test_rejection_releases_and_redeeming_the_code_charges_the_hold(member, desk):
     give(member, 650, desk)
     item = RedemptionItem.objects.create(name="保温杯", points_cost=300, stock=10)
-    kept = redemption_request_create(member=member, item=item)
-    dropped = redemption_request_create(member=member, item=item)
+    kept = reward_request(member=member, item=item)
+    dropped = reward_request(member=member, item=item)
+    outlet = RewardOutlet.objects.create(name="翠湖服务中心", kind="service_centre")
+    outlet.staff.add(desk)
 
-    redemption_request_reject(request=dropped, by=desk, reason="缺货")
-    redemption_request_approve(request=kept, by=desk)
+    reward_reject(fulfilment=dropped, by=desk, reason="缺货")
+    kept = reward_approve(fulfilment=kept, by=desk)
+    assert points_balance(member=member, ledger=REWARD) == 650  # held, not yet spent
+    reward_redeem(code=kept.code, by=desk, outlet=outlet)
 
     assert points_balance(member=member, ledger=REWARD) == 350
     assert points_available(member=member) == 350
     assert PointsEntry.objects.filter(member=member, amount=-300).count() == 1
-
-
-def test_request_made_before_holds_is_approved_against_what_is_available(member, desk):
-    give(member, 650, desk)
-    item = RedemptionItem.objects.create(name="绘本", points_cost=500, stock=5)
-    legacy = RedemptionRequest.objects.create(member=member, item=item, points_cost=500)
-    points_hold(member=member, amount=400, source_key="activity:9:m", reason="活动")
-
-    with pytest.raises(PointsError):
-        redemption_request_approve(request=legacy, by=desk)
-    assert points_balance(member=member, ledger=REWARD) == 650
 
 
 def test_held_points_do_not_expire_at_carry_over(member, desk, settings):
@@ -134,7 +126,7 @@ def test_held_points_do_not_expire_at_carry_over(member, desk, settings):
 def test_rewards_page_shows_available_and_held(client, member, desk):
     give(member, 650, desk)
     item = RedemptionItem.objects.create(name="保温杯", points_cost=300, stock=10)
-    redemption_request_create(member=member, item=item)
+    reward_request(member=member, item=item)
     client.force_login(member)
 
     page = client.get("/me/rewards/").text

@@ -4,6 +4,7 @@ from django.utils.module_loading import import_string
 # Each area seeds its own demo data; order matters (accounts and projects first).
 SEEDERS = (
     "portal.members.demo.seed",
+    "portal.rewards.demo.seed",
     "forum.boards.demo.seed",
     "forum.cases.demo.seed",
     "cms.demo.seed",
