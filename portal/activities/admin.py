@@ -16,7 +16,13 @@ class SignupAdmin(admin.ModelAdmin):
     list_display = ["activity", "member", "companions", "status", "created_at", "checked_in_at"]
     list_filter = ["status", "no_show"]
     raw_id_fields = ["activity", "member", "signed_up_by", "checked_in_by"]
-    readonly_fields = ["created_at", "confirmed_at", "cancelled_at", "checked_in_at", "checked_in_by"]
+    readonly_fields = [
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "checked_in_at",
+        "checked_in_by",
+    ]
 
     def has_add_permission(self, request):
         # Sign-ups go through the services (capacity, waiting list, points holds).

@@ -13,25 +13,36 @@ class RatingForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CheckInForm(forms.Form):
     code = forms.CharField(
         label=_("Member card or member number"),
         max_length=300,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "inputmode": "text"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "inputmode": "text"}
+        ),
     )
 
 
 class StaffSignupForm(forms.Form):
-    member = forms.CharField(
-        label=_("Member number or mobile"), max_length=20
-    )
+    member = forms.CharField(label=_("Member number or mobile"), max_length=20)
     companions = forms.IntegerField(label=_("Companions"), min_value=0, max_value=10, initial=0)
 
 
 class SummaryForm(forms.Form):
-    went_well = forms.CharField(label=_("What worked"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    to_improve = forms.CharField(label=_("What to do better"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    cost = forms.DecimalField(label=_("Actual cost (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    went_well = forms.CharField(
+        label=_("What worked"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    to_improve = forms.CharField(
+        label=_("What to do better"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    cost = forms.DecimalField(
+        label=_("Actual cost (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )

@@ -66,7 +66,8 @@ def ical_text(*, activities: Iterable, site_url: str) -> str:
 def ical_response(*, activities: Iterable, filename: str, request) -> HttpResponse:
     site_url = getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(
-        ical_text(activities=activities, site_url=site_url), content_type="text/calendar; charset=utf-8"
+        ical_text(activities=activities, site_url=site_url),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -497,6 +497,9 @@ class ActivityNoticeState(models.Model):
         verbose_name = _("activity notice state")
         verbose_name_plural = _("activity notice states")
 
+    def __str__(self) -> str:
+        return str(self.activity_id)
+
 
 # --- Reads the pages serve ------------------------------------------------------------------
 # Here, beside the page types (as in cms.models), so the pages use them without importing a

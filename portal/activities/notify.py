@@ -14,6 +14,4 @@ def after_commit(*, signup, event: str) -> None:
         raise ValueError(f"unknown activity message {event!r}")
     from portal.activities.tasks import send_activity_message
 
-    transaction.on_commit(
-        lambda: send_activity_message.enqueue(signup_id=signup.pk, event=event)
-    )
+    transaction.on_commit(lambda: send_activity_message.enqueue(signup_id=signup.pk, event=event))

@@ -33,9 +33,7 @@ def recap_news_draft(*, activity: ActivityPage, by):
         % {"attended": stats["attended"], "title": activity.title, "place": activity.place}
     ]
     if stats["rating"]:
-        paragraphs.append(
-            _("They rated it %(rating).1f out of 5.") % {"rating": stats["rating"]}
-        )
+        paragraphs.append(_("They rated it %(rating).1f out of 5.") % {"rating": stats["rating"]})
     if summary is not None and summary.went_well:
         paragraphs.append(summary.went_well)
     html = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)

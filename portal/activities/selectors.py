@@ -29,10 +29,10 @@ def places_taken(*, activity: ActivityPage) -> int:
 def waiting_position(*, signup: Signup) -> int:
     """1 for the first on the waiting list."""
     return (
-        Signup.objects.filter(
-            activity_id=signup.activity_id, status=Signup.Status.WAITING
+        Signup.objects.filter(activity_id=signup.activity_id, status=Signup.Status.WAITING)
+        .filter(
+            Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk)
         )
-        .filter(Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk))
         .count()
         + 1
     )
@@ -41,9 +41,7 @@ def waiting_position(*, signup: Signup) -> int:
 def signup_active(*, activity: ActivityPage, member: User) -> Signup | None:
     if not member.is_authenticated:
         return None
-    return Signup.objects.filter(
-        activity=activity, member=member, status__in=Signup.ACTIVE
-    ).first()
+    return Signup.objects.filter(activity=activity, member=member, status__in=Signup.ACTIVE).first()
 
 
 def signups_for_member(*, member: User) -> QuerySet[Signup]:
@@ -68,7 +66,9 @@ def signups_for_activity(*, activity: ActivityPage) -> QuerySet[Signup]:
 
 def no_shows(*, member: User, now: datetime.datetime | None = None) -> int:
     since = (now or timezone.now()) - datetime.timedelta(days=NO_SHOW_WINDOW_DAYS)
-    return Signup.objects.filter(member=member, no_show=True, activity__starts_at__gte=since).count()
+    return Signup.objects.filter(
+        member=member, no_show=True, activity__starts_at__gte=since
+    ).count()
 
 
 def eligibility_refusal(*, activity: ActivityPage, member: User) -> str:
@@ -88,14 +88,15 @@ def eligibility_refusal(*, activity: ActivityPage, member: User) -> str:
         ).exists()
         if not owns:
             names = "、".join(p.name for p in projects) or _("the chosen projects")
-            return _("This activity is for verified owners of %(projects)s.") % {
-                "projects": names
-            }
-    if activity.audience == Audience.CIRCLE and activity.circle_id:
-        if not activity.circle.members.filter(pk=member.pk).exists():
-            return _("This activity is for members of the circle %(circle)s.") % {
-                "circle": activity.circle.name
-            }
+            return _("This activity is for verified owners of %(projects)s.") % {"projects": names}
+    if (
+        activity.audience == Audience.CIRCLE
+        and activity.circle_id
+        and not activity.circle.members.filter(pk=member.pk).exists()
+    ):
+        return _("This activity is for members of the circle %(circle)s.") % {
+            "circle": activity.circle.name
+        }
     if activity.max_no_shows is not None:
         missed = no_shows(member=member)
         if missed > activity.max_no_shows:

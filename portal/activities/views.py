@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.activities.exports import plan_xlsx, spreadsheet_safe
-from portal.activities.forms import CheckInForm, RatingForm, SignupForm, StaffSignupForm, SummaryForm
+from portal.activities.forms import (
+    CheckInForm,
+    RatingForm,
+    SignupForm,
+    StaffSignupForm,
+    SummaryForm,
+)
 from portal.activities.models import ActivityPage, Signup
 from portal.activities.selectors import (
     activity_stats,
@@ -226,7 +232,8 @@ def _signups_csv(request, activity, signups, *, show_pii):
     pii_access_log(
         staff=request.user,
         members=exported,
-        what=f"activity {activity.pk} sign-up export" + (": name, mobile" if show_pii else " (masked)"),
+        what=f"activity {activity.pk} sign-up export"
+        + (": name, mobile" if show_pii else " (masked)"),
     )
     return response
 
@@ -382,9 +389,7 @@ def plan(request):
         "activities/staff_plan.html",
         {
             "year": year,
-            "months": [
-                {**m, "label": datetime.date(year, m["month"], 1)} for m in months
-            ],
+            "months": [{**m, "label": datetime.date(year, m["month"], 1)} for m in months],
             "previous": year - 1,
             "next": year + 1,
         },

@@ -37,9 +37,7 @@ def make_activity(index, *, slug="tea", title="茶艺沙龙", days=7, capacity=1
         "summary": "品茶、插花与邻里交流",
     }
     defaults.update(fields)
-    return publish_child(
-        index, ActivityPage(title=title, slug=slug, capacity=capacity, **defaults)
-    )
+    return publish_child(index, ActivityPage(title=title, slug=slug, capacity=capacity, **defaults))
 
 
 @pytest.fixture
