@@ -7,7 +7,7 @@ places are counted and taken without a race and the waiting list keeps arrival o
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -268,13 +268,11 @@ def activity_rate(*, signup: Signup, by: User, rating: int, comment: str = "") -
         raise ActivityError(_("Only members who attended can rate an activity."))
     if signup.rated_at:
         raise ActivityError(_("You have already rated this activity."))
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ActivityError(_("Choose a rating from 1 to 5."))
     signup.rating = rating
     signup.comment = comment.strip()[:1000]
     signup.rated_at = timezone.now()
-    try:
-        signup.full_clean(validate_constraints=False)
-    except ValidationError as error:
-        raise ActivityError(_("Choose a rating from 1 to 5.")) from error
     signup.save(update_fields=["rating", "comment", "rated_at"])
     return signup
 

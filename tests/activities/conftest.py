@@ -62,3 +62,8 @@ def activity_staff(*codenames, username="activity_staff", app_label="activities"
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(username="member2", display_name="另一位会员")
