@@ -192,9 +192,10 @@ def activity_stats(*, activity: ActivityPage) -> dict:
         waiting=Count("pk", filter=Q(status=Signup.Status.WAITING)),
         attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
         no_shows=Count("pk", filter=Q(no_show=True)),
-        rating=Avg("rating"),
+        average_rating=Avg("rating"),
         ratings=Count("rating"),
     )
+    rows["rating"] = rows.pop("average_rating")
     rows["places_taken"] = places_taken(activity=activity)
     return rows
 
