@@ -79,3 +79,21 @@ def test_audience_needs_its_level_or_circle(activity):
     with pytest.raises(ValidationError) as error:
         activity.full_clean()
     assert "circle" in error.value.message_dict
+
+
+def test_seed_demo_creates_an_open_and_a_past_activity(db, client):
+    from django.core.management import call_command
+
+    from portal.activities.models import ExperienceSummary
+    from portal.members.models import User
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert ActivityPage.objects.count() == 3
+    past = ActivityPage.objects.get(slug="mid-autumn-dinner")
+    assert ExperienceSummary.objects.filter(activity=past).count() == 1
+    client.force_login(User.objects.get(username="member1"))
+    upcoming = ActivityPage.objects.get(slug="family-baking")
+    assert 'data-testid="activity-signup"' in client.get(upcoming.url).content.decode()
+    assert 'data-testid="activities-ical"' in client.get("/activities/").content.decode()
