@@ -60,8 +60,14 @@ def staff_permission(perm):
     return decorator
 
 
-def _activity(pk: int) -> ActivityPage:
-    return get_object_or_404(ActivityPage.objects.live(), pk=pk)
+def _activity(pk: int, request=None) -> ActivityPage:
+    """A live activity the reader may see (Wagtail's view restrictions apply to actions too)."""
+    activity = get_object_or_404(ActivityPage.objects.live(), pk=pk)
+    if request is not None and any(
+        not restriction.accept_request(request) for restriction in activity.get_view_restrictions()
+    ):
+        raise PermissionDenied
+    return activity
 
 
 def _back(activity: ActivityPage):
@@ -73,7 +79,7 @@ def _back(activity: ActivityPage):
 
 @require_POST
 def signup(request, pk):
-    activity = _activity(pk)
+    activity = _activity(pk, request)
     if not request.user.is_authenticated:
         return redirect_to_login(activity.url or "/activities/")
     form = SignupForm(request.POST)
@@ -108,7 +114,7 @@ def cancel(request, pk):
         messages.error(request, str(error))
         return _back(activity)
     messages.success(request, _("Your sign-up is cancelled."))
-    return redirect(request.POST.get("next") == "me" and "me_activities" or activity.url)
+    return _back(activity)
 
 
 @require_POST

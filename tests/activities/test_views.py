@@ -206,3 +206,17 @@ def test_summary_case_library_recap_and_plan(client, activity_index, member, att
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][1] == "品酒会" and rows[1][6] == 5000 and rows[1][10] == 1
     assert bad_year.status_code == 200
+
+
+def test_sign_up_respects_the_page_view_restriction(client, activity, member):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=activity, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    client.force_login(member)
+
+    response = client.post(reverse("activity_signup", args=[activity.pk]), {"companions": "0"})
+
+    assert response.status_code == 403
+    assert not Signup.objects.exists()
