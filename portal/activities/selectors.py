@@ -130,6 +130,8 @@ def signup_state(*, activity: ActivityPage, member, now: datetime.datetime | Non
     if not member.is_authenticated:
         return SignupState("login", _("Log in to sign up"), places_left=left)
     signup = signup_active(activity=activity, member=member)
+    if activity.cancelled:
+        return SignupState("cancelled", _("Cancelled by the club"), signup=signup)
     can_cancel = signup is not None and now < activity.cancel_until and not signup.checked_in_at
     if signup is not None and signup.status == Signup.Status.CONFIRMED:
         return SignupState(
@@ -145,8 +147,6 @@ def signup_state(*, activity: ActivityPage, member, now: datetime.datetime | Non
             places_left=left,
             can_cancel=can_cancel,
         )
-    if activity.cancelled:
-        return SignupState("cancelled", _("Cancelled by the club"))
     if activity.signup_opens_at and now < activity.signup_opens_at:
         return SignupState(
             "not_open",

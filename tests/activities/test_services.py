@@ -198,7 +198,7 @@ def test_check_in_by_card_token_pays_once(activity, member, door, attended_rule)
 
     assert signup.checked_in_at and signup.companions == 2
     assert points_balance(member=member, ledger="reward") == 50
-    with pytest.raises(ActivityError, match="already checked in"):
+    with pytest.raises(ActivityError, match="已于"):
         activity_check_in(activity=activity, code=token, by=door)
     assert points_balance(member=member, ledger="reward") == 50
 
@@ -208,7 +208,7 @@ def test_check_in_refuses_reissued_card(activity, member, door, staff_admin):
     old_token = card_token(profile=member.member_profile)
     member_card_reissue(member=member, by=staff_admin)
 
-    with pytest.raises(ActivityError, match="reissued"):
+    with pytest.raises(ActivityError, match="补办"):
         activity_check_in(activity=activity, code=old_token, by=door)
     member.member_profile.refresh_from_db()
     assert activity_check_in(
@@ -223,9 +223,9 @@ def test_check_in_refuses_wrong_activity_and_waiting(activity_index, member, doo
     tea = make_activity(activity_index, slug="tea2")
     number = member.member_profile.member_number
 
-    with pytest.raises(ActivityError, match="not signed up"):
+    with pytest.raises(ActivityError, match="未报名"):
         activity_check_in(activity=tea, code=number, by=door)
-    with pytest.raises(ActivityError, match="waiting list"):
+    with pytest.raises(ActivityError, match="候补"):
         activity_check_in(activity=other, code=number, by=door)
     with pytest.raises(ActivityError):
         activity_check_in(activity=tea, code="garbage:token", by=door)
@@ -307,3 +307,4 @@ def test_club_changes_and_cancellation_reach_members(
 
     kinds = list(Notice.objects.filter(recipient=member).values_list("kind", flat=True))
     assert "activity_changed" in kinds and "activity_cancelled" in kinds
+    assert signup_state(activity=activity, member=member).code == "cancelled"
