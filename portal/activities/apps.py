@@ -10,8 +10,10 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from portal.activities import receivers  # noqa: F401
+        from portal.activities.navigation import activities_link_register
         from portal.members.events import points_event_register
 
         points_event_register(
             code="activity_attended", label=_("Attended a club activity"), app=self.label
         )
+        activities_link_register()

@@ -220,3 +220,18 @@ def test_sign_up_respects_the_page_view_restriction(client, activity, member):
 
     assert response.status_code == 403
     assert not Signup.objects.exists()
+
+
+def test_activity_staff_get_the_header_link_members_do_not(client, activity, member):
+    planner = activity_staff("view_activity_plan", username="planner")
+    door = activity_staff("check_in_signup", username="door")
+
+    client.force_login(member)
+    assert 'data-testid="nav-activities"' not in client.get("/activities/").content.decode()
+    client.force_login(planner)
+    planner_page = client.get("/activities/").content.decode()
+    client.force_login(door)
+    door_page = client.get("/me/").content.decode()
+
+    assert 'href="/activities/staff/plan/" data-testid="nav-activities"' in planner_page
+    assert 'data-testid="nav-activities"' in door_page
