@@ -275,6 +275,24 @@ def signup_add(request, pk):
     return back
 
 
+@require_POST
+@staff_permission(SIGNUP_ADD_PERMISSION)
+def signup_cancel_for_member(request, pk, signup_id):
+    """Cancel a member's sign-up on their behalf (they called in), even after the deadline."""
+    signup = get_object_or_404(Signup, pk=signup_id, activity_id=pk)
+    try:
+        promoted = activity_cancel(signup=signup, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Cancelled for %(member)s; %(n)s promoted from the waiting list.")
+            % {"member": signup.member.public_name, "n": len(promoted)},
+        )
+    return redirect("activities_staff_signups", pk=pk)
+
+
 @staff_permission(CHECK_IN_PERMISSION)
 def check_in(request, pk):
     """The door page, made for a phone: scan the card's QR code or type the member number."""

@@ -7,7 +7,7 @@ from portal.activities.models import ExperienceSummary, Signup
 from portal.activities.services import activity_check_in, activity_sign_up
 from portal.members.cards import card_token
 from portal.members.models import PiiAccessLog
-from tests.activities.conftest import activity_staff, make_activity
+from tests.activities.conftest import activity_staff, in_days, make_activity
 from tests.conftest import staff_of
 from tests.factories import UserFactory
 
@@ -235,3 +235,20 @@ def test_activity_staff_get_the_header_link_members_do_not(client, activity, mem
 
     assert 'href="/activities/staff/plan/" data-testid="nav-activities"' in planner_page
     assert 'data-testid="nav-activities"' in door_page
+
+
+def test_call_center_cancels_for_a_member_after_the_deadline(client, activity_index, member):
+    activity = make_activity(activity_index, slug="soon", capacity=1, cancel_deadline=in_days(-1))
+    first = activity_sign_up(activity=activity, member=member)
+    waiting = activity_sign_up(activity=activity, member=UserFactory(username="next"))
+    staff = activity_staff("view_signup", "add_signup", username="callcenter")
+    url = reverse("activities_staff_signup_cancel", args=[activity.pk, first.pk])
+
+    client.force_login(member)
+    assert client.post(url).status_code == 403
+    client.force_login(staff)
+    client.post(url)
+
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert first.status == "cancelled" and waiting.status == "confirmed"
