@@ -308,3 +308,16 @@ def test_club_changes_and_cancellation_reach_members(
     kinds = list(Notice.objects.filter(recipient=member).values_list("kind", flat=True))
     assert "activity_changed" in kinds and "activity_cancelled" in kinds
     assert signup_state(activity=activity, member=member).code == "cancelled"
+
+
+def test_daily_command_reports_reminders_and_no_shows(activity_index, member):
+    import io
+
+    from django.core.management import call_command
+
+    activity_sign_up(activity=make_activity(activity_index, slug="t", days=1), member=member)
+    out = io.StringIO()
+
+    call_command("activities_daily", stdout=out)
+
+    assert out.getvalue().strip() == "reminders=1 no_shows=0"
