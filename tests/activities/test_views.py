@@ -252,3 +252,11 @@ def test_call_center_cancels_for_a_member_after_the_deadline(client, activity_in
     first.refresh_from_db()
     waiting.refresh_from_db()
     assert first.status == "cancelled" and waiting.status == "confirmed"
+
+
+def test_cms_listing_links_an_activity_to_its_sign_up_list(client, activity, staff_admin):
+    client.force_login(staff_admin)
+
+    listing = client.get(f"/cms/pages/{activity.get_parent().pk}/").content.decode()
+
+    assert reverse("activities_staff_signups", args=[activity.pk]) in listing
