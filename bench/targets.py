@@ -52,7 +52,20 @@ def discover() -> dict:
         )
         found["topic_posts"] = topic.posts_count
     found["news_article"] = _news_article()
+    found["activity"] = _activity()
     return found
+
+
+def _activity() -> str | None:
+    """The next upcoming live activity a visitor may read (the sign-up page)."""
+    try:
+        from django.utils import timezone
+
+        from portal.activities.models import activities_live
+    except ImportError:
+        return None
+    activity = activities_live().filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    return activity.url if activity is not None else None
 
 
 def _news_article() -> str | None:

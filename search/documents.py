@@ -35,9 +35,16 @@ PAGE_KINDS = {
     "cms.handbookchapterpage": DocumentKind.HANDBOOK,
     "cms.offerpage": DocumentKind.OFFERS,
     "cms.homepage": DocumentKind.PAGE,
+    "activities.activitypage": DocumentKind.ACTIVITIES,
 }
 PAGE_DOCUMENT_KINDS = frozenset(
-    {DocumentKind.NEWS, DocumentKind.HANDBOOK, DocumentKind.OFFERS, DocumentKind.PAGE}
+    {
+        DocumentKind.NEWS,
+        DocumentKind.HANDBOOK,
+        DocumentKind.OFFERS,
+        DocumentKind.PAGE,
+        DocumentKind.ACTIVITIES,
+    }
 )
 # Kinds without the forum's permissions: everyone finds them (members-only pages: members).
 PUBLIC_DOCUMENT_KINDS = PAGE_DOCUMENT_KINDS | {DocumentKind.MERCHANT}

@@ -14,6 +14,7 @@ KIND_PARAMS = {
     DocumentKind.OFFERS: "offers",
     DocumentKind.PAGE: "pages",
     DocumentKind.MERCHANT: "merchants",
+    DocumentKind.ACTIVITIES: "activities",
 }
 
 

@@ -10,6 +10,7 @@ class DocumentKind(models.TextChoices):
     OFFERS = "offers", _("Offers")
     PAGE = "page", _("Pages")
     MERCHANT = "merchant", _("Merchants")
+    ACTIVITIES = "activities", _("Activities")
 
 
 class SearchDocument(models.Model):

@@ -29,6 +29,7 @@ TYPES = {
     "offers": (DocumentKind.OFFERS,),
     "pages": (DocumentKind.PAGE,),
     "merchants": (DocumentKind.MERCHANT,),
+    "activities": (DocumentKind.ACTIVITIES,),
 }
 SORT_LABELS = {
     SORT_RELEVANCE: _("Best match"),

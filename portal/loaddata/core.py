@@ -1,6 +1,7 @@
 """Load data at club scale for benchmarks: members, owners, profiles, points and levels
 (``portal.members.loaddata``), boards, topics and posts (``forum.boards.loaddata``), cases
-(``forum.cases.loaddata``), merchants, news and offers (``cms.loaddata``).
+(``forum.cases.loaddata``), merchants, news and offers (``cms.loaddata``), activities with
+sign-ups and attendance (``portal.activities.loaddata``).
 
 ``generate(plan)`` runs the steps named in ``LOAD_STEPS`` in order, each a function taking the
 shared ``LoadContext``. A step draws its randomness from ``ctx.rng(<its name>)``, a generator
@@ -49,6 +50,7 @@ LOAD_STEPS = (
     "portal.members.loaddata.points",
     "portal.rewards.loaddata.plan",
     "cms.loaddata.content",
+    "portal.activities.loaddata.activities",
 )
 # What content_fingerprint hashes: functions yielding each area's generated rows by natural
 # keys (never primary keys), so equal seeds give equal hashes whatever the ids.
@@ -56,6 +58,7 @@ FINGERPRINT_ROWS = (
     "forum.boards.loaddata.forum_rows",
     "portal.members.loaddata.fingerprint_rows",
     "cms.loaddata.fingerprint_rows",
+    "portal.activities.loaddata.fingerprint_rows",
 )
 
 USERNAME_PREFIX = "m"

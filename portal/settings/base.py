@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "portal.pagecache",
     "portal.loaddata",
     "portal.messaging",
+    "portal.activities",
     "cms",
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)

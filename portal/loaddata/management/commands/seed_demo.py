@@ -8,6 +8,7 @@ SEEDERS = (
     "forum.boards.demo.seed",
     "forum.cases.demo.seed",
     "cms.demo.seed",
+    "portal.activities.demo.seed",
 )
 
 
