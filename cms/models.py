@@ -91,7 +91,12 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.NewsIndexPage", "cms.HandbookIndexPage", "cms.OfferIndexPage"]
+    subpage_types = [
+        "cms.NewsIndexPage",
+        "cms.HandbookIndexPage",
+        "cms.OfferIndexPage",
+        "surveys.SurveyIndexPage",
+    ]
     max_count = 1
 
     class Meta:

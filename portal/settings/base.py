@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "portal.pagecache",
     "portal.loaddata",
     "portal.messaging",
+    "portal.surveys",
     "cms",
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)
