@@ -17,14 +17,12 @@ def survey_audience_includes(*, survey: SurveyPage, user) -> bool:
         return True
     if survey.audience == Audience.LEVELS:
         profile = _profile(user)
-        return bool(
-            profile and profile.level_id and survey.levels.filter(pk=profile.level_id).exists()
-        )
+        return bool(profile and profile.level_id in {level.pk for level in survey.levels.all()})
     if survey.audience == Audience.OWNERS:
         return UnitOwnership.objects.filter(
             member=user,
             status=UnitOwnership.Status.VERIFIED,
-            project__in=survey.projects.all(),
+            project__in=[project.pk for project in survey.projects.all()],
         ).exists()
     if survey.audience == Audience.CASE_AUTHORS:
         # Looked up where cases live; the forum never imports surveys, so no circle.
