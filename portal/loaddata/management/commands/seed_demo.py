@@ -7,6 +7,7 @@ SEEDERS = (
     "forum.boards.demo.seed",
     "forum.cases.demo.seed",
     "cms.demo.seed",
+    "portal.surveys.demo.seed",
 )
 
 
