@@ -66,6 +66,15 @@ class SurveyPage(Page):
         ),
     )
 
+    feeds_profile = models.BooleanField(
+        _("purchase intention: offer to copy the answers to the member's profile"),
+        default=False,
+        help_text=_(
+            "Questions coded purchase_area, purchase_budget and purchase_type update the "
+            "member's profile when they tick the consent box. Not for anonymous surveys."
+        ),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("questions"),
@@ -79,6 +88,7 @@ class SurveyPage(Page):
                 FieldPanel("projects"),
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("anonymous"),
+                FieldPanel("feeds_profile"),
             ],
             heading=_("Audience, dates and anonymity"),
         )
@@ -101,6 +111,8 @@ class SurveyPage(Page):
                 _("question %(n)d: %(problem)s") % {"n": n, "problem": p}
                 for n, p in sorted(problems.items())
             )
+        if self.anonymous and self.feeds_profile:
+            errors["feeds_profile"] = _("An anonymous survey cannot copy answers to profiles.")
         if self.pk and not self.anonymous:
             was_anonymous = SurveyPage.objects.filter(pk=self.pk, anonymous=True).exists()
             if was_anonymous and SurveyResponse.objects.filter(survey_id=self.pk).exists():

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from portal.members.models import MemberProfile, UnitOwnership, User
 from portal.members.points import points_award
+from portal.members.services import member_profile_update
 from portal.surveys.audiences import survey_audience_includes
+from portal.surveys.intention import profile_updates_from
 from portal.surveys.models import (
     OwnersVote,
     SurveyAnswer,
@@ -114,10 +116,16 @@ def _answer_rows(*, survey: SurveyPage, response: SurveyResponse, answers: dict)
 
 
 def survey_submit(
-    *, survey: SurveyPage, data, member: User | None = None, visitor_key: str = ""
+    *,
+    survey: SurveyPage,
+    data,
+    member: User | None = None,
+    visitor_key: str = "",
+    profile_consent: bool = False,
 ) -> SurveyResponse:
     """Record a complete response once per member (or visitor token), pay the points rule of
-    ``survey_completed`` once, and in an anonymous survey forget who answered."""
+    ``survey_completed`` once, and in an anonymous survey forget who answered. With the
+    member's consent, a purchase-intention survey updates their profile."""
     if member is None and not visitor_key:
         raise SurveyError(_("Log in to answer this survey."))
     user = member
@@ -131,9 +139,14 @@ def survey_submit(
         raise SurveyError(_("Please correct the answers marked below."), errors)
     try:
         with transaction.atomic():
-            return _survey_submit_write(
+            response = _survey_submit_write(
                 survey=survey, answers=answers, member=member, visitor_key=visitor_key
             )
+            if profile_consent and member is not None and survey.feeds_profile:
+                updates = profile_updates_from(answers)
+                if updates and not survey.anonymous:
+                    member_profile_update(user=member, **updates)
+            return response
     except IntegrityError:
         # The unique participation of a concurrent submission won the race.
         raise SurveyError(_("You have already answered this survey.")) from None

@@ -85,6 +85,7 @@ def survey_page_serve(request, *, page: SurveyPage):
                 data=request.POST,
                 member=None if visitor else user,
                 visitor_key=visitor_key if visitor else "",
+                profile_consent=request.POST.get("profile_consent") == "1",
             )
             context["done"] = True
         except SurveyError as error:
