@@ -2,14 +2,11 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.members.models import UnitOwnership
-from portal.members.notices import notice_send
 from portal.surveys.models import OwnersVote, UnitArea, VoteOption
-from portal.surveys.services import SurveyError, owners_vote_register_units
+from portal.surveys.services import SurveyError, owners_vote_register_units, owners_vote_remind
 
 
 @admin.register(UnitArea)
@@ -53,23 +50,5 @@ class OwnersVoteAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Remind owners whose unit has not voted"))
     def remind_owners(self, request, queryset):
-        sent = 0
-        for vote in queryset.filter(closes_at__gt=timezone.now()):
-            pending = {(u.building, u.unit) for u in vote.units.filter(ballot__isnull=True)}
-            owners = UnitOwnership.objects.filter(
-                project=vote.project, status=UnitOwnership.Status.VERIFIED
-            ).select_related("member")
-            reminded = set()
-            for ownership in owners:
-                if (ownership.building, ownership.unit) in pending and (
-                    ownership.member_id not in reminded
-                ):
-                    reminded.add(ownership.member_id)
-                    notice_send(
-                        recipient=ownership.member,
-                        kind="owners_vote",
-                        title=_("Your unit has not voted yet: %(title)s") % {"title": vote.title},
-                        url=f"/surveys/votes/{vote.pk}/",
-                    )
-            sent += len(reminded)
+        sent = sum(owners_vote_remind(vote=vote) for vote in queryset)
         self.message_user(request, _("%(n)d owners reminded.") % {"n": sent})

@@ -222,3 +222,18 @@ def test_audit_trail_for_administrators_only(client, vote, project_a, staff_admi
 
     assert "audited" in page and "1栋-101" in page
     assert "同意" not in page.split('data-testid="vote-audit"')[1]  # secret ballot
+
+
+def test_owners_whose_unit_has_not_voted_are_reminded(vote, project_a, staff_admin):
+    from portal.members.models import Notice
+    from portal.surveys.services import owners_vote_remind
+
+    voted = own(project_a, "voted", "101", by=staff_admin)
+    cast(vote, voted, "同意")
+    waiting = own(project_a, "waiting", "102", by=staff_admin)
+    own(project_a, "pending_claim", "103", by=staff_admin, verify=False)
+
+    assert owners_vote_remind(vote=vote) == 1
+    assert list(Notice.objects.values_list("recipient__username", flat=True)) == ["waiting"]
+    assert Notice.objects.get().url == f"/surveys/votes/{vote.pk}/"
+    assert waiting.member.username == "waiting"
