@@ -124,6 +124,14 @@ class SurveyPage(Page):
     def question_list(self):
         return survey_questions(self.questions)
 
+    def get_context(self, request, *args, **kwargs):
+        """The context of the editors' preview; readers are served by ``survey_page_serve``."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            questions=self.question_list, errors={}, data={}, may_answer=True, is_open=True
+        )
+        return context
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         if self.opens_at and now < self.opens_at:

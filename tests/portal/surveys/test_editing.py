@@ -76,3 +76,12 @@ def test_an_answered_anonymous_survey_stays_anonymous(make_survey, member):
         page.full_clean()
 
     assert "anonymous" in refused.value.message_dict
+
+
+def test_editors_preview_shows_the_questions(client, survey):
+    admin = UserFactory(username="chief", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=(survey.pk,)))
+
+    assert response.content.decode().count('class="survey-question') == 6
