@@ -6,3 +6,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Content")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms.navigation import cms_link_register
+
+        cms_link_register()

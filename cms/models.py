@@ -231,7 +231,9 @@ class HandbookIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["toc"] = handbook_toc(chapters=handbook_chapters(handbook=self, user=request.user))
+        context["toc"] = handbook_toc(
+            chapters=handbook_toc_chapters(handbook=self, user=request.user)
+        )
         return context
 
     @path("print/")
@@ -304,7 +306,9 @@ class HandbookChapterPage(Page):
         chapters = handbook_chapters(handbook=handbook, user=request.user) if handbook else []
         context.update(handbook_neighbours(chapters=chapters, chapter=self))
         context["handbook"] = handbook
-        context["toc"] = handbook_toc(chapters=chapters)
+        context["toc"] = handbook_toc(
+            chapters=handbook_toc_chapters(handbook=handbook, user=request.user) if handbook else []
+        )
         return context
 
 
@@ -549,6 +553,27 @@ def handbook_chapters(*, handbook, user, with_body: bool = False) -> list["Handb
     if not with_body:
         chapters = chapters.defer_streamfields()
     return list(chapters)
+
+
+def handbook_toc_chapters(*, handbook, user) -> list["HandbookChapterPage"]:
+    """The chapters the table of contents lists: a member's reading order; for a visitor, the
+    public chapters and, locked, each members-only chapter they could open after logging in —
+    its title only, nothing that lies under it."""
+    if user.is_authenticated:
+        return handbook_chapters(handbook=handbook, user=user)
+    live = HandbookChapterPage.objects.live().descendant_of(handbook)
+    public = set(live.public().values_list("pk", flat=True))
+    listed_paths = {handbook.path}
+    chapters = []
+    for chapter in live.order_by("path").defer_streamfields():
+        if chapter.path[: -chapter.steplen] not in listed_paths:
+            continue
+        if chapter.pk in public:
+            listed_paths.add(chapter.path)
+            chapters.append(chapter)
+        elif chapter.members_only:
+            chapters.append(chapter)
+    return chapters
 
 
 def merchant_active_q(*, day: datetime.date, prefix: str = "") -> Q:

@@ -10,6 +10,9 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from forum.cases import receivers  # noqa: F401
+        from forum.cases.navigation import triage_link_register
+
+        triage_link_register()
         from portal.members.events import points_event_register
 
         points_event_register(

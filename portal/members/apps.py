@@ -11,8 +11,17 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.members import receivers  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from portal.members import receivers
+
+        # The site's name and domain follow settings after every migrate (the sites framework
+        # creates example.com only when no site exists).
+        post_migrate.connect(receivers.site_sync, sender=self, dispatch_uid="portal_site_sync")
         from portal.members.events import points_event_register
+        from portal.members.navigation import members_link_register
+
+        members_link_register()
 
         points_event_register(
             code="profile_completed", label=_("Completed the member profile"), app=self.label

@@ -28,6 +28,10 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    def get_public_name(self) -> str:
+        """The name shown wherever members meet (machina's MACHINA_USER_DISPLAY_NAME_METHOD)."""
+        return self.public_name
+
 
 class MemberLevel(models.Model):
     """A membership level (普卡, 银卡, 金卡, 白金卡), reached by upgrade points."""

@@ -290,7 +290,11 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "kehuhui_language"
 # Ours first (they win), then machina's Chinese catalogue vendored as zh_Hans (see its header).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor" / "machina"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale_vendor" / "machina",
+    BASE_DIR / "locale_vendor" / "allauth",
+]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -320,6 +324,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # --- django-machina -----------------------------------------------------------------------
 MACHINA_FORUM_NAME = "客户会论坛"
 MACHINA_BASE_TEMPLATE_NAME = "base.html"
+# One name everywhere: posts and lists show the display name, as the header and triage do.
+MACHINA_USER_DISPLAY_NAME_METHOD = "get_public_name"
 MACHINA_MARKUP_LANGUAGE = ("forum.rendering.render_post", {})
 MACHINA_MARKUP_WIDGET = "django.forms.Textarea"
 # Twenty posts a page of a topic (machina: 15), as on the club forums members know.

@@ -8,8 +8,11 @@ def test_handbook_index_shows_the_table_of_contents_for_visitors(client, chapter
     assert response.status_code == 200
     for title in ("会员章程", "会员等级与权益", "各等级权益一览", "隐私政策"):
         assert title in text
-    assert "积分规则" not in text
-    assert "积分有效期" not in text
+    # The members-only chapter is listed, locked, so visitors know what joining opens;
+    # what lies under it is not.
+    assert "积分规则" in text and 'data-testid="toc-lock"' in text
+    assert text.count('data-testid="toc-lock"') == 1
+    assert "积分有效期" not in text and "推荐入会得500积分" not in text
 
 
 def test_members_see_members_only_chapters_in_the_table_of_contents(client, chapters, member):

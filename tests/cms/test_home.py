@@ -68,15 +68,33 @@ def test_home_shows_owners_board_topics_to_its_owners(client, home_content, owne
     assert "一期电梯维保进度" in client.get("/").text
 
 
-def test_home_quick_links_lead_to_join_handbook_and_complaints(client, home_content, boards):
+def test_home_offers_each_way_in_once_and_joining_only_to_visitors(
+    client, home_content, boards, member
+):
     complaints = boards[Board.Kind.COMPLAINTS].forum
     complaints_url = reverse("forum:forum", kwargs={"slug": complaints.slug, "pk": complaints.pk})
 
     text = client.get("/").text
 
-    assert 'href="/accounts/signup/"' in text
-    assert 'href="/handbook/"' in text
+    assert "<title>客户会</title>" in text  # not "客户会 · 客户会"
+    assert text.count('href="/accounts/signup/"') == 2  # the hero's button and the header's
+    assert text.count('href="/handbook/"') == 2  # the hero's button and the main menu
     assert f'href="{complaints_url}">我要投诉' in text
+
+    client.force_login(member)
+    text = client.get("/").text
+    assert 'href="/accounts/signup/"' not in text and "加入客户会" not in text
+    assert f'href="{complaints_url}">我要投诉' in text
+    assert 'href="/me/">个人中心' in text
+
+
+def test_a_news_card_without_a_cover_keeps_its_place(client, home_content):
+    text = client.get("/").text
+
+    card = text[text.index('<article class="cms-card">') :]
+    card = card[: card.index("</article>")]
+    assert "春季开放日报名开启" in card
+    assert 'class="cms-card__placeholder" aria-hidden="true">' in card
 
 
 def test_home_query_count_does_not_grow_with_content(client, home_content, news_index,

@@ -35,7 +35,7 @@ def test_editor_submits_news_for_approval_but_cannot_publish(client, editor, new
     assert article.permissions_for_user(editor).can_publish() is False
     state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(article.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
-    assert state.workflow.name == "Approvers approval"
+    assert state.workflow.name == "审核人审批"
     assert client.get("/news/library/").status_code == 404
 
 

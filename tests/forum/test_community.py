@@ -263,3 +263,22 @@ def test_level_badge_shows_unless_the_member_hides_it(client, boards, member):
     profile.show_level_badge = False
     profile.save()
     assert 'data-testid="badge-level"' not in client.get(topic_url(topic)).content.decode()
+
+
+def test_staff_carry_no_level_badge_and_badges_are_apart(client, boards, owner_a, property_staff):
+    import re
+
+    from portal.members.models import MemberLevel
+
+    for user in (owner_a, property_staff):
+        user.member_profile.level = MemberLevel.objects.get(code="silver")
+        user.member_profile.save()
+    topic = make_topic(forum=boards[Board.Kind.COMMUNITY].forum, poster=owner_a, subject="打球")
+    reply(topic, property_staff)
+
+    page = client.get(topic_url(topic)).content.decode()
+
+    # The owner: level and owner badges, separated; the staff member: the department only.
+    assert page.count('data-testid="badge-level"') == 1
+    assert page.count('data-testid="badge-staff"') == 1
+    assert re.search(r'badge-level">[^<]+</span> <span[^>]+badge-owner', page)

@@ -20,9 +20,6 @@ def badges_for(user) -> list[dict]:
     if user is None or not getattr(user, "pk", None):
         return []
     badges = []
-    level = member_level_for(user)
-    if level is not None:
-        badges.append({"kind": "level", "label": str(level)})
     for group in user.groups.all():
         if group.name == MODERATORS_GROUP:
             badges.append({"kind": "moderator", "label": _("Moderator")})
@@ -45,6 +42,11 @@ def badges_for(user) -> list[dict]:
             department = None
         if department is not None:
             badges.append({"kind": "staff", "label": department.name})
+    # Staff speak for the club, not as members: no member level beside a staff badge.
+    if not any(badge["kind"] in ("moderator", "staff") for badge in badges):
+        level = member_level_for(user)
+        if level is not None:
+            badges.insert(0, {"kind": "level", "label": str(level)})
     return badges
 
 

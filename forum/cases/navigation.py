@@ -1,0 +1,35 @@
+"""The triage link in the header and the personal center (``data-testid="nav-triage"``):
+moderators see the cases waiting for triage, department staff the open cases of their
+departments."""
+
+from django.utils.translation import pgettext_lazy
+
+from forum.visibility import is_moderator, staff_department_ids
+from portal.members.navigation import StaffLink, staff_link_register
+
+
+def _visible(user) -> bool:
+    return is_moderator(user) or bool(staff_department_ids(user))
+
+
+def _waiting(user) -> int:
+    from forum.cases.models import Case
+
+    if is_moderator(user):
+        return Case.objects.filter(status=Case.Status.NEW).count()
+    return Case.objects.filter(
+        department_id__in=staff_department_ids(user), status__in=Case.OPEN_STATUSES
+    ).count()
+
+
+def triage_link_register() -> None:
+    staff_link_register(
+        StaffLink(
+            key="triage",
+            label=pgettext_lazy("staff link", "Cases"),
+            url="/triage/",
+            visible=_visible,
+            waiting=_waiting,
+            order=10,
+        )
+    )

@@ -1,0 +1,56 @@
+"""Phones: every page a member walks through fits a 390 px screen with no horizontal scroll, and
+the personal center shows its content before its menu (issue #14)."""
+
+import pytest
+
+from forum.boards.models import Board
+from tests.browser.conftest import log_in
+from tests.conftest import make_topic
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PHONE = {"width": 390, "height": 844}
+LONG_LINE = "https://example.com/" + "a" * 120 + " " + "很长的一段话" * 40
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the screen (0 when it fits)."""
+    return page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth"
+    )
+
+
+def test_member_pages_fit_a_phone_and_the_card_comes_first(page, boards, member):
+    board = boards[Board.Kind.MUTUAL_HELP].forum
+    topic = make_topic(forum=board, poster=member, subject="借梯子" * 10, content=LONG_LINE)
+    page.set_viewport_size(PHONE)
+    log_in(page, username="member1", password=TEST_PASSWORD)
+
+    widths = {}
+    for path in [
+        "/",
+        "/forum/",
+        f"/forum/forum/{board.slug}-{board.pk}/",
+        f"/forum/forum/{board.slug}-{board.pk}/topic/{topic.slug}-{topic.pk}/",
+        "/search/?q=梯子",
+        "/me/",
+        "/me/card/",
+        "/me/points/",
+        "/me/posts/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        widths[path] = overflow(page)
+    assert widths == dict.fromkeys(widths, 0)
+
+    # On the member card page the card is above the fold, the menu after it.
+    page.goto("/me/card/")
+    card_top = page.locator(".me-content").bounding_box()["y"]
+    menu_top = page.locator(".me-menu").bounding_box()["y"]
+    assert card_top < menu_top
+    assert card_top < PHONE["height"] / 2
