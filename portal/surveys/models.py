@@ -245,7 +245,13 @@ class SurveyAnswer(models.Model):
     class Meta:
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
-        indexes = [models.Index(fields=["survey", "question", "row", "value"])]
+        indexes = [
+            models.Index(fields=["survey", "question", "row", "value"]),
+            # The latest free-text answers of a question.
+            models.Index(
+                fields=["survey", "question", "response"], name="surveys_answer_latest_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question}: {self.value or self.number or self.text[:20]}"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from portal.members.models import UnitOwnership
@@ -145,19 +145,20 @@ def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[Questio
     """Per question: counts by choice (one GROUP BY for the whole survey), averages, NPS."""
     questions = survey.question_list
     answers = SurveyAnswer.objects.filter(survey=survey)
+    # One pass over the survey's answers (an index-only scan of survey, question, row, value):
+    # choice counts, rating distributions (averages follow from them) and text answer counts.
     grouped: dict[str, dict[tuple[str, str], int]] = {}
-    for row in answers.exclude(value="").values("question", "row", "value").annotate(n=Count("pk")):
+    for row in answers.values("question", "row", "value").annotate(n=Count("pk")).order_by():
         grouped.setdefault(row["question"], {})[(row["row"], row["value"])] = row["n"]
-    respondents = {
-        row["question"]: row["n"]
-        for row in answers.values("question").annotate(n=Count("response_id", distinct=True))
-    }
-    averages = {
-        row["question"]: row["avg"]
-        for row in answers.filter(number__isnull=False)
-        .values("question")
-        .annotate(avg=Avg("number"))
-    }
+    # Multiple choices and matrices have several rows per respondent and one marker row (no
+    # row, no value) that counts them; the other kinds have one row per respondent.
+    respondents = {}
+    for question in questions:
+        counts = grouped.get(question.key, {})
+        if question.kind in ("multiple_choice", "matrix"):
+            respondents[question.key] = counts.get(("", ""), 0)
+        else:
+            respondents[question.key] = sum(counts.values())
     results = []
     for question in questions:
         result = QuestionResult(question=question, answered=respondents.get(question.key, 0))
@@ -177,8 +178,9 @@ def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[Questio
                 (str(v), counts.get(("", str(v)), 0), 100 * counts.get(("", str(v)), 0) / total)
                 for v in question.scale_values
             ]
-            average = averages.get(question.key)
-            result.average = round(float(average), 2) if average is not None else None
+            if result.answered:
+                total_score = sum(v * counts.get(("", str(v)), 0) for v in question.scale_values)
+                result.average = round(total_score / result.answered, 2)
             if question.kind == "nps" and result.answered:
                 promoters = sum(counts.get(("", str(v)), 0) for v in (9, 10))
                 detractors = sum(counts.get(("", str(v)), 0) for v in range(0, 7))
@@ -252,7 +254,8 @@ def survey_export_rows(*, survey: SurveyPage):
     if survey.anonymous:
         responses = responses.order_by("level", "city", "project", "pk")
     answer_map: dict[int, dict[tuple[str, str], list[str]]] = {}
-    for answer in SurveyAnswer.objects.filter(survey=survey).order_by("pk").iterator():
+    answers = SurveyAnswer.objects.filter(survey=survey).exclude(value="", text="")
+    for answer in answers.order_by("pk").iterator():
         cell = answer.text or answer.value
         answer_map.setdefault(answer.response_id, {}).setdefault(
             (answer.question, answer.row), []

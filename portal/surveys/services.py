@@ -108,6 +108,9 @@ def _answer_rows(*, survey: SurveyPage, response: SurveyResponse, answers: dict)
             rows += [SurveyAnswer(**base, value=choice) for choice in answer]
         elif question.kind == "matrix":
             rows += [SurveyAnswer(**base, row=row, value=col) for row, col in answer.items()]
+        if question.kind in ("multiple_choice", "matrix"):
+            # A marker row (no row, no value): respondents are counted without COUNT(DISTINCT).
+            rows.append(SurveyAnswer(**base))
         elif question.kind in ("rating", "nps"):
             rows.append(SurveyAnswer(**base, value=str(answer), number=answer))
         elif question.kind == "text":
