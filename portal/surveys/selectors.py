@@ -201,26 +201,42 @@ def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[Questio
     return results
 
 
-def survey_cross_tab(*, survey: SurveyPage, question: Question, dimension: str):
-    """Rows (group, total, [count per choice]) for a choice, rating or NPS question by level,
-    city or project. Groups under MIN_GROUP respondents are folded into "other" for an
-    anonymous survey, and that row too is hidden if it stays under MIN_GROUP."""
+CROSS_TAB_KINDS = ("single_choice", "multiple_choice", "rating", "nps")
+
+
+def survey_cross_tabs(*, survey: SurveyPage, dimension: str) -> list[dict]:
+    """For each choice, rating or NPS question, rows (group, respondents, [count per value]) by
+    level, city or project, from one GROUP BY over the survey's answers. Groups under MIN_GROUP
+    respondents are folded into one row for an anonymous survey, and that row too is hidden
+    (``suppressed``) while it stays under MIN_GROUP."""
     if dimension not in CROSS_TAB_DIMENSIONS:
         raise ValueError(dimension)
-    values = question.choices or [str(v) for v in question.scale_values]
+    questions = [q for q in survey.question_list if q.kind in CROSS_TAB_KINDS]
     field_name = f"response__{dimension}"
-    answers = SurveyAnswer.objects.filter(survey=survey, question=question.key)
+    cells: dict[str, dict[str, dict[str, int]]] = {}
+    grouped = (
+        SurveyAnswer.objects.filter(survey=survey, question__in=[q.key for q in questions])
+        .values("question", field_name, "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in grouped:
+        by_group = cells.setdefault(row["question"], {})
+        by_group.setdefault(row[field_name], {})[row["value"]] = row["n"]
+    return [_cross_tab(survey=survey, question=q, cells=cells.get(q.key, {})) for q in questions]
+
+
+def _cross_tab(*, survey, question: Question, cells: dict[str, dict[str, int]]) -> dict:
+    values = question.choices or [str(v) for v in question.scale_values]
+    # The marker row ("") counts a multiple choice's respondents; the others have one row each.
     sizes = {
-        row[field_name]: row["n"]
-        for row in answers.values(field_name).annotate(n=Count("response_id", distinct=True))
+        group: counts.get("", 0) if question.kind == "multiple_choice" else sum(counts.values())
+        for group, counts in cells.items()
     }
-    cells: dict[str, dict[str, int]] = {}
-    for row in answers.values(field_name, "value").annotate(n=Count("pk")):
-        cells.setdefault(row[field_name], {})[row["value"]] = row["n"]
     rows = []
     small_total, small_cells = 0, {}
     for group, size in sorted(sizes.items(), key=lambda item: -item[1]):
-        counts = cells.get(group, {})
+        counts = cells[group]
         if survey.anonymous and size < MIN_GROUP:
             small_total += size
             for value, n in counts.items():
@@ -233,7 +249,7 @@ def survey_cross_tab(*, survey: SurveyPage, question: Question, dimension: str):
             rows.append((None, small_total, [small_cells.get(v, 0) for v in values]))
         else:
             suppressed = True
-    return values, rows, suppressed
+    return {"question": question, "values": values, "rows": rows, "suppressed": suppressed}
 
 
 def survey_export_rows(*, survey: SurveyPage):

@@ -133,15 +133,7 @@ def survey_results(request, page_id):
     dimension = request.GET.get("by", "")
     cross_tabs = []
     if dimension in selectors.CROSS_TAB_DIMENSIONS:
-        for result in results:
-            question = result.question
-            if question.kind in ("single_choice", "multiple_choice", "rating", "nps"):
-                values, rows, suppressed = selectors.survey_cross_tab(
-                    survey=page, question=question, dimension=dimension
-                )
-                cross_tabs.append(
-                    {"question": question, "values": values, "rows": rows, "suppressed": suppressed}
-                )
+        cross_tabs = selectors.survey_cross_tabs(survey=page, dimension=dimension)
     return render(
         request,
         "surveys/survey_results.html",

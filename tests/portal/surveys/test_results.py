@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
 from portal.surveys.exports import cell_neutralise
-from portal.surveys.selectors import survey_cross_tab, survey_results
+from portal.surveys.selectors import survey_cross_tabs, survey_results
 from portal.surveys.services import survey_submit
 from tests.factories import UserFactory
 from tests.portal.surveys.conftest import GOOD_ANSWERS
@@ -62,12 +62,13 @@ def test_cross_tab_folds_and_hides_groups_under_five(make_survey):
     for response, city in zip(SurveyResponse.objects.order_by("pk"), cities, strict=True):
         response.city = city
         response.save()
-    question = page.question_list[0]
 
-    values, rows, suppressed = survey_cross_tab(survey=page, question=question, dimension="city")
+    tabs = {tab["question"].key: tab for tab in survey_cross_tabs(survey=page, dimension="city")}
 
-    assert rows == [("上海", 5, [5, 0])]
-    assert suppressed  # 杭州 and 成都 together are 3, still under five
+    assert set(tabs) == {"visited", "rooms", "service", "recommend"}
+    assert tabs["visited"]["rows"] == [("上海", 5, [5, 0])]
+    assert tabs["visited"]["suppressed"]  # 杭州 and 成都 together are 3, still under five
+    assert tabs["rooms"]["rows"] == [("上海", 5, [5, 0, 5])]
 
 
 def test_results_page_and_exports_are_refused_to_members_and_visitors(client, member, survey):
