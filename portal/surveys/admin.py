@@ -1,12 +1,13 @@
 """Administrators create owners' votes and keep the unit register (floor areas) here."""
 
-from django.contrib import admin, messages
-from django.db import transaction
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.surveys.models import OwnersVote, UnitArea, VoteOption
-from portal.surveys.services import SurveyError, owners_vote_register_units, owners_vote_remind
+from portal.surveys.services import owners_vote_register_units, owners_vote_remind
 
 
 @admin.register(UnitArea)
@@ -21,13 +22,42 @@ class VoteOptionInline(admin.TabularInline):
     extra = 3
 
 
+class OwnersVoteForm(forms.ModelForm):
+    class Meta:
+        model = OwnersVote
+        fields = [
+            "project",
+            "buildings",
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "rule",
+            "weighted_by_area",
+            "open_ballot",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and data.get("project"):
+            vote = OwnersVote(project=data["project"], buildings=data.get("buildings") or "")
+            register = UnitArea.objects.filter(project=vote.project)
+            if vote.building_list:
+                register = register.filter(building__in=vote.building_list)
+            if not register.exists():
+                raise ValidationError(
+                    _("The register has no units for this project and these buildings.")
+                )
+        return data
+
+
 @admin.register(OwnersVote)
 class OwnersVoteAdmin(admin.ModelAdmin):
+    form = OwnersVoteForm
     list_display = ["title", "project", "opens_at", "closes_at", "rule"]
     list_filter = ["project", "rule"]
     inlines = [VoteOptionInline]
     actions = ["remind_owners"]
-    exclude = ["created_by"]
 
     def get_readonly_fields(self, request, obj=None):
         # The rules and the register are fixed once the vote exists.
@@ -38,15 +68,10 @@ class OwnersVoteAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            try:
-                count = owners_vote_register_units(vote=obj)
-            except SurveyError as error:
-                transaction.set_rollback(True)
-                self.message_user(request, error.message, messages.ERROR)
-                return
-        self.message_user(request, _("%(n)d units may vote.") % {"n": count})
+        super().save_model(request, obj, form, change)
+        if not change:
+            count = owners_vote_register_units(vote=obj)
+            self.message_user(request, _("%(n)d units may vote.") % {"n": count})
 
     @admin.action(description=gettext_lazy("Remind owners whose unit has not voted"))
     def remind_owners(self, request, queryset):
