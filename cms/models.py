@@ -96,6 +96,7 @@ class HomePage(Page):
         "cms.HandbookIndexPage",
         "cms.OfferIndexPage",
         "activities.ActivityIndexPage",
+        "surveys.SurveyIndexPage",
     ]
     max_count = 1
 

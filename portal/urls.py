@@ -36,6 +36,7 @@ urlpatterns = [
     path("forum/club/", include("forum.boards.urls")),
     path("forum/", include(machina_urls)),
     path("search/", include("search.urls")),
+    path("surveys/", include("portal.surveys.urls")),
     path("triage/", include("forum.cases.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

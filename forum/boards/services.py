@@ -42,6 +42,10 @@ BOARD_MEMBER_PERMISSIONS = (
     "can_reply_to_topics",
 )
 TRUSTED_MEMBER_PERMISSIONS = ("can_post_without_approval",)
+# Polls (issue #19): verified owners in their project's board, members in the community boards.
+# Granted only where the same readers may already read, so a poll never leaks past its board.
+POLL_PERMISSIONS = ("can_create_polls", "can_vote_in_polls")
+POLL_BOARD_KINDS = frozenset({"mutual_help", "community"})
 # Department staff read and answer the triage boards (complaints, suggestions) without waiting.
 DEPARTMENT_STAFF_BOARD_PERMISSIONS = BOARD_MEMBER_PERMISSIONS + ("can_post_without_approval",)
 MODERATOR_PERMISSIONS = (
@@ -170,7 +174,8 @@ def board_skeleton_ensure() -> dict[str, Board]:
             codenames=BOARD_MEMBER_PERMISSIONS
             # A complaint or suggestion starts its case and SLA clock at once; holding a
             # newcomer's complaint in the approval queue would only delay the answer.
-            + (TRUSTED_MEMBER_PERMISSIONS if board.is_triage else ()),
+            + (TRUSTED_MEMBER_PERMISSIONS if board.is_triage else ())
+            + (POLL_PERMISSIONS if board.kind in POLL_BOARD_KINDS else ()),
             forum=board.forum,
             authenticated=True,
         )
@@ -197,7 +202,7 @@ def owners_board_ensure(*, project) -> Board:
         board = Board.objects.create(forum=forum, kind=Board.Kind.OWNERS, project=project)
     # Verified owners were checked by staff: their posts in their own board need no approval.
     forum_permissions_set(
-        codenames=BOARD_MEMBER_PERMISSIONS + TRUSTED_MEMBER_PERMISSIONS,
+        codenames=BOARD_MEMBER_PERMISSIONS + TRUSTED_MEMBER_PERMISSIONS + POLL_PERMISSIONS,
         forum=board.forum,
         group=project.owners_group,
     )

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.loaddata",
     "portal.messaging",
     "portal.activities",
+    "portal.surveys",
     "cms",
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)

@@ -9,6 +9,7 @@ SEEDERS = (
     "forum.cases.demo.seed",
     "cms.demo.seed",
     "portal.activities.demo.seed",
+    "portal.surveys.demo.seed",
 )
 
 

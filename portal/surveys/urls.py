@@ -1,0 +1,16 @@
+from django.urls import path
+
+from portal.surveys import views
+
+urlpatterns = [
+    path("", views.survey_list, name="survey_list"),
+    path("results/<int:page_id>/", views.survey_results, name="survey_results"),
+    path(
+        "results/<int:page_id>/export.<str:fmt>",
+        views.survey_export,
+        name="survey_export",
+    ),
+    path("votes/<int:vote_id>/", views.vote_detail, name="vote_detail"),
+    path("votes/<int:vote_id>/cast/", views.vote_cast, name="vote_cast"),
+    path("votes/<int:vote_id>/audit/", views.vote_audit, name="vote_audit"),
+]

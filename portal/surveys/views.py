@@ -1,0 +1,234 @@
+"""Survey pages (served through Wagtail), the /surveys/ listing, results, exports and votes."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.members.ratelimit import client_ip, rate_limit_exceeded
+from portal.surveys import selectors
+from portal.surveys.audiences import survey_audience_includes
+from portal.surveys.exports import csv_response, xlsx_response
+from portal.surveys.models import OwnersVote, SurveyPage, SurveyResponse
+from portal.surveys.questions import answers_as_data
+from portal.surveys.services import (
+    SurveyError,
+    owners_vote_cast,
+    survey_already_answered,
+    survey_draft_save,
+    survey_submit,
+    vote_units_of,
+)
+
+VISITOR_COOKIE = "survey_visitor"
+VISITOR_SALT = "portal.surveys.visitor"
+VISITOR_LIMIT = (10, 3600)  # answers per address per hour
+
+
+def survey_list(request):
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {
+            "surveys": selectors.surveys_open_for(user=request.user),
+            "votes": selectors.votes_open_for(user=request.user),
+        },
+    )
+
+
+def _visitor_key(request) -> tuple[str, bool]:
+    """(the browser's token, whether it was tampered with); a missing cookie is a new token."""
+    raw = request.COOKIES.get(VISITOR_COOKIE)
+    if not raw:
+        return "", False
+    try:
+        return signing.loads(raw, salt=VISITOR_SALT), False
+    except signing.BadSignature:
+        return "", True
+
+
+def survey_page_serve(request, *, page: SurveyPage):
+    user = request.user
+    questions = page.question_list
+    visitor = not user.is_authenticated
+    visitor_key, tampered = _visitor_key(request) if visitor else ("", False)
+    context = {"page": page, "self": page, "questions": questions, "errors": {}, "data": {}}
+    status = 200
+    new_visitor_key = ""
+    if request.method == "POST":
+        try:
+            if tampered:
+                raise SurveyError(_("Your browser's survey token is not valid; reload the page."))
+            if visitor:
+                if page.audience != "everyone":
+                    raise SurveyError(_("Log in to answer this survey."))
+                if rate_limit_exceeded(
+                    key=f"survey:{client_ip(request)}",
+                    limit=VISITOR_LIMIT[0],
+                    window=VISITOR_LIMIT[1],
+                ):
+                    raise SurveyError(_("Too many answers from your network; try again later."))
+                if not visitor_key:
+                    visitor_key = new_visitor_key = uuid.uuid4().hex
+            if not visitor and request.POST.get("action") == "draft":
+                survey_draft_save(survey=page, member=user, data=request.POST)
+                messages.success(request, _("Your answers so far are saved."))
+                return redirect(page.url)
+            survey_submit(
+                survey=page,
+                data=request.POST,
+                member=None if visitor else user,
+                visitor_key=visitor_key if visitor else "",
+                profile_consent=request.POST.get("profile_consent") == "1",
+            )
+            context["done"] = True
+        except SurveyError as error:
+            context["error"] = error.message
+            context["errors"] = error.errors
+            context["data"] = request.POST
+            status = 400
+    if "done" not in context:
+        answered = survey_already_answered(survey=page, user=user, visitor_key=visitor_key)
+        context["answered"] = answered
+        if not answered and not context["data"] and not visitor:
+            draft = SurveyResponse.objects.filter(
+                survey=page, respondent=user, status=SurveyResponse.Status.DRAFT
+            ).first()
+            if draft:
+                context["data"] = answers_as_data(draft.draft, questions)
+                context["has_draft"] = True
+        context["may_answer"] = survey_audience_includes(survey=page, user=user)
+        context["is_open"] = page.is_open()
+    context["may_see_results"] = user.has_perm("surveys.view_survey_results")
+    response = render(request, "surveys/survey_page.html", context, status=status)
+    if new_visitor_key:
+        response.set_cookie(
+            VISITOR_COOKIE,
+            signing.dumps(new_visitor_key, salt=VISITOR_SALT),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _results_survey(request, page_id) -> SurveyPage:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not request.user.has_perm("surveys.view_survey_results"):
+        raise PermissionDenied
+    return get_object_or_404(SurveyPage, pk=page_id)
+
+
+def survey_results(request, page_id):
+    page = _results_survey(request, page_id)
+    results = selectors.survey_results(survey=page)
+    dimension = request.GET.get("by", "")
+    cross_tabs = []
+    if dimension in selectors.CROSS_TAB_DIMENSIONS:
+        cross_tabs = selectors.survey_cross_tabs(survey=page, dimension=dimension)
+    return render(
+        request,
+        "surveys/survey_results.html",
+        {
+            "page": page,
+            "results": results,
+            "total": selectors.survey_response_count(survey=page),
+            "dimension": dimension,
+            "dimensions": [
+                ("level", _("level")),
+                ("city", _("city")),
+                ("project", _("housing project")),
+            ],
+            "cross_tabs": cross_tabs,
+            "min_group": selectors.MIN_GROUP,
+        },
+    )
+
+
+def survey_export(request, page_id, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    page = _results_survey(request, page_id)
+    if page.anonymous and selectors.survey_response_count(survey=page) < selectors.MIN_GROUP:
+        messages.error(
+            request,
+            _("An anonymous survey is exported from %(n)d responses on.")
+            % {"n": selectors.MIN_GROUP},
+        )
+        return redirect("survey_results", page_id=page.pk)
+    rows = selectors.survey_export_rows(survey=page)
+    filename = f"survey-{page.pk}.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(rows, filename=filename)
+    return csv_response(rows, filename=filename)
+
+
+# Owners' votes -------------------------------------------------------------------------------
+
+
+def _vote_for(request, vote_id) -> OwnersVote:
+    vote = get_object_or_404(OwnersVote.objects.select_related("project"), pk=vote_id)
+    if not selectors.vote_may_view(vote=vote, user=request.user):
+        raise Http404
+    return vote
+
+
+@login_required
+def vote_detail(request, vote_id):
+    vote = _vote_for(request, vote_id)
+    tally = selectors.vote_tally(vote=vote)
+    closed = vote.is_closed()
+    return render(
+        request,
+        "surveys/vote_detail.html",
+        {
+            "vote": vote,
+            "tally": tally,
+            "closed": closed,
+            "my_units": vote_units_of(vote=vote, member=request.user),
+            "options": vote.options.all(),
+            "option_counts": selectors.vote_option_counts(vote=vote)
+            if closed or vote.open_ballot
+            else [],
+            "open_ballots": selectors.vote_open_ballots(vote=vote),
+            "may_audit": request.user.has_perm("surveys.view_vote_audit"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def vote_cast(request, vote_id):
+    vote = _vote_for(request, vote_id)
+    try:
+        ballot = owners_vote_cast(
+            vote=vote,
+            vote_unit_id=request.POST.get("unit"),
+            option_id=request.POST.get("option"),
+            member=request.user,
+        )
+    except SurveyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The ballot of %(unit)s is cast.") % {"unit": ballot.vote_unit})
+    return redirect("vote_detail", vote_id=vote.pk)
+
+
+@login_required
+def vote_audit(request, vote_id):
+    if not request.user.has_perm("surveys.view_vote_audit"):
+        raise PermissionDenied
+    vote = get_object_or_404(OwnersVote, pk=vote_id)
+    return render(
+        request,
+        "surveys/vote_audit.html",
+        {"vote": vote, "ballots": selectors.vote_audit(vote=vote)},
+    )
