@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,9 +39,17 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _plan_year(year: int | None) -> int:
+    if year is None:
+        return timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
 @staff_permission(PLAN_PERMISSION)
 def plan_view(request, year=None):
-    year = year or timezone.localdate().year
+    year = _plan_year(year)
     summary = plan_summary(year=year)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -179,7 +187,7 @@ def grant_decide(request, pk):
 
 @staff_permission(PLAN_PERMISSION)
 def plan_report(request, year):
-    report = effectiveness_report(year=year)
+    report = effectiveness_report(year=_plan_year(year))
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="points-report-{year}.csv"'

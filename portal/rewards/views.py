@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,7 +49,10 @@ def staff_permission(perm):
 def me_rewards(request):
     address_form = DeliveryAddressForm()
     if request.method == "POST":
-        item = get_object_or_404(RedemptionItem, pk=request.POST.get("item"), active=True)
+        item_id = request.POST.get("item", "")
+        if not (item_id.isascii() and item_id.isdecimal() and len(item_id) < 10):
+            raise Http404
+        item = get_object_or_404(RedemptionItem, pk=int(item_id), active=True)
         option = getattr(item, "reward_option", None)
         fields = {}
         if option is not None and option.method == RewardOption.Method.DELIVERY:

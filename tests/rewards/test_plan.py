@@ -157,3 +157,10 @@ def test_the_effectiveness_report_shows_what_the_points_bought(client, member, l
     assert "到访会员中心,2,2,80,4.00" in export
     client.force_login(member)
     assert client.get(f"/members/plan/{YEAR}/report/").status_code == 403
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "1999"])
+def test_an_impossible_plan_year_is_404(client, planner, year):
+    client.force_login(planner)
+    assert client.get(f"/members/plan/{year}/").status_code == 404
+    assert client.get(f"/members/plan/{year}/report/").status_code == 404
