@@ -3,7 +3,8 @@
 A topic is visible when its board is readable (machina's permissions) and the topic-level rules
 below allow it: unapproved topics only to their author and moderators; staff-only topics
 (private complaints) only to their author, moderators and the staff of the department the
-topic's case is routed to.
+topic's case is routed to. A post is visible when its topic is and it is approved, or the reader
+wrote it or moderates (an unapproved post waits in the moderation queue, unseen by others).
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -77,3 +78,24 @@ def can_see_topic(*, user, topic: Topic, permission_handler) -> bool:
     if not permission_handler.can_read_forum(topic.forum, user):
         return False
     return Topic.objects.filter(topic_visibility_q(user=user), pk=topic.pk).exists()
+
+
+def post_visibility_q(*, user, prefix: str = "") -> Q:
+    """The post-level rule as a Q over Post (its topic's rules included)."""
+    topic_rule = topic_visibility_q(user=user, prefix=f"{prefix}topic__")
+    if is_moderator(user):
+        return topic_rule
+    approved = Q(**{f"{prefix}approved": True})
+    if user.is_authenticated:
+        approved |= Q(**{f"{prefix}poster": user})
+    return topic_rule & approved
+
+
+def can_see_post(*, user, post, permission_handler) -> bool:
+    """May the reader see this post: its board, its topic and its approval (or authorship)."""
+    own = user.is_authenticated and post.poster_id == user.pk
+    if not (post.approved or own or is_moderator(user)):
+        return False
+    return permission_handler.can_read_forum(
+        post.topic.forum, user
+    ) and permission_handler.can_see_topic(post.topic, user)

@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from machina import urls as machina_urls
@@ -11,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.members import account_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # allauth's sign-up with the member profile in the same transaction (before allauth's own).
+    path("accounts/signup/", account_views.join, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("portal.members.me_urls")),
     path("me/", include("forum.boards.me_urls")),
@@ -34,7 +36,15 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Production serves media from the web server, never the forum's attachment folder (see
+    # docs/security.md).
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            views.public_media,
+            name="public_media",
+        )
+    ]
 
 # Wagtail's page tree serves everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

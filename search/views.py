@@ -37,8 +37,13 @@ SORT_LABELS = {
 }
 
 
+def _is_number(value: str) -> bool:
+    # Not str.isdigit(): it accepts "²", which int() refuses (issue 13, finding 8).
+    return value.isascii() and value.isdecimal() and len(value) < 10
+
+
 def _ints(values) -> tuple[int, ...]:
-    return tuple(int(v) for v in values if v.isdigit() and len(v) < 10)[:20]
+    return tuple(int(v) for v in values if _is_number(v))[:20]
 
 
 def _date(value: str, *, end: bool = False):
@@ -84,7 +89,7 @@ def search(request):
         date_from=_date(params.get("from", "")),
         date_to=_date(params.get("to", ""), end=True),
         sort=sort if sort in SORTS else SORT_RELEVANCE,
-        page=min(int(page_number), MAX_PAGE) if page_number.isdigit() else 1,
+        page=max(1, min(int(page_number), MAX_PAGE)) if _is_number(page_number) else 1,
         per_page=RESULTS_PER_PAGE,
     )
     parsed = query.parsed

@@ -1,8 +1,9 @@
 """Posting safety: length cap, per-user rate limit, attachment rules, and newcomers' approval.
 
 A newcomer (a member outside the "Trusted members" group) posts less often and their posts wait
-for a moderator in machina's approval queue; after FORUM_TRUSTED_AFTER_APPROVED_POSTS approved
-posts they join the group. The limits are settings (see README, "Forum").
+for a moderator in machina's approval queue; after FORUM_TRUSTED_AFTER_APPROVED_POSTS posts a
+moderator approved (posts in boards that publish theirs at once do not count) they join the
+group. The limits are settings (see README, "Forum").
 """
 
 import os
@@ -45,12 +46,7 @@ def post_interval_for(user) -> int:
     return POST_INTERVAL_SECONDS if is_trusted(user) else NEWCOMER_POST_INTERVAL_SECONDS
 
 
-def post_rate_limit_reason(*, user) -> str | None:
-    """Why the user may not post right now (a sentence to show them), or None."""
-    if not user.is_authenticated or user.is_superuser:
-        return None
-    if cache.get(_rate_key(user)) is None:
-        return None
+def _rate_limit_message(user) -> str:
     interval = post_interval_for(user)
     if is_trusted(user):
         return _("You are posting too fast: please wait %(seconds)d seconds between posts.") % {
@@ -62,9 +58,36 @@ def post_rate_limit_reason(*, user) -> str | None:
     ) % {"seconds": interval, "count": TRUSTED_AFTER_APPROVED_POSTS}
 
 
-def post_rate_limit_record(*, user) -> None:
+def post_rate_limit_reason(*, user) -> str | None:
+    """Why the user may not post right now (a sentence to show them), or None.
+
+    Only a hint for the form: the limit itself is post_rate_limit_take, which claims the slot.
+    """
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    if cache.get(_rate_key(user)) is None:
+        return None
+    return _rate_limit_message(user)
+
+
+def post_rate_limit_take(*, user) -> str | None:
+    """Claim the member's posting slot for the interval, atomically; the refusal, or None.
+
+    ``cache.add`` stores the key only if it is absent, in one step (a lock in the local-memory
+    cache, ``SET NX`` in Redis): of simultaneous posts exactly one gets the slot. Checking and
+    then setting let three simultaneous replies through (issue 13, finding 6).
+    """
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    if cache.add(_rate_key(user), 1, timeout=post_interval_for(user)):
+        return None
+    return _rate_limit_message(user)
+
+
+def post_rate_limit_release(*, user) -> None:
+    """Give the slot back when the post it was claimed for was not saved."""
     if user.is_authenticated:
-        cache.set(_rate_key(user), 1, timeout=post_interval_for(user))
+        cache.delete(_rate_key(user))
 
 
 def post_length_error(*, content: str) -> str | None:
@@ -93,11 +116,31 @@ def attachment_error(*, uploaded) -> str | None:
     return None
 
 
+def moderator_approved_posts_count(*, user) -> int:
+    """The member's approved posts in boards where their posts wait for a moderator.
+
+    A post in a board that publishes the member's posts at once (complaints and suggestions for
+    every member, an owners' board for its owners) was approved by no one: counting it let three
+    automatic complaints replies make a new account trusted everywhere (issue 13, finding 3).
+    """
+    from machina.core.loading import get_class
+
+    handler = get_class("forum_permission.handler", "PermissionHandler")()
+    published_at_once = [
+        forum.pk for forum in handler._get_forums_for_user(user, ["can_post_without_approval"])
+    ]
+    return (
+        Post.objects.filter(poster=user, approved=True)
+        .exclude(topic__forum_id__in=published_at_once)
+        .count()
+    )
+
+
 def member_trust_update(*, user) -> bool:
-    """Add a member to the trusted group once enough of their posts were approved."""
+    """Add a member to the trusted group once enough of their posts were approved by a moderator."""
     if not user or not user.is_authenticated or is_trusted(user):
         return False
-    approved = Post.objects.filter(poster=user, approved=True).count()
+    approved = moderator_approved_posts_count(user=user)
     if approved < TRUSTED_AFTER_APPROVED_POSTS:
         return False
     group, _created = Group.objects.get_or_create(name=TRUSTED_MEMBERS_GROUP)

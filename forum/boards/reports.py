@@ -9,7 +9,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.boards.models import PostReport
 from forum.boards.notifications import notification_warn
-from forum.visibility import is_moderator
+from forum.visibility import can_see_post, is_moderator
 
 REPORT_FORBIDDEN = gettext_lazy("You cannot report this post.")
 
@@ -22,8 +22,8 @@ def can_report(*, user, post: Post, permission_handler) -> bool:
     return (
         user.is_authenticated
         and post.poster_id != user.pk
-        and permission_handler.can_read_forum(post.topic.forum, user)
-        and permission_handler.can_see_topic(post.topic, user)
+        and post.approved
+        and can_see_post(user=user, post=post, permission_handler=permission_handler)
     )
 
 

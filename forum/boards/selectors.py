@@ -1,11 +1,16 @@
 """Reads for the forum pages, each applying forum.visibility."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from machina.apps.forum.models import Forum
 from machina.apps.forum.visibility import ForumVisibilityContentTree
 from machina.apps.forum_conversation.models import Post
 
-from forum.visibility import readable_forum_ids, topic_visibility_q
+from forum.visibility import (
+    is_moderator,
+    readable_forum_ids,
+    staff_department_ids,
+    topic_visibility_q,
+)
 
 
 def last_visible_posts(*, user, forums) -> dict[int, Post]:
@@ -57,9 +62,21 @@ def forum_tree_for_user(*, forums, user, permission_handler) -> ForumVisibilityC
     own_last = last_visible_posts(
         user=user, forums=[n.obj for n in tree.nodes if n.obj.id in readable]
     )
+    hidden = hidden_topic_counts(
+        user=user, forum_ids=[n.obj.id for n in tree.nodes if n.obj.id in readable]
+    )
     # Nodes come parents first: walk backwards so children are settled before their parent.
     for node in reversed(tree.nodes):
         node.locked = node.obj.id not in readable
+        hidden_topics, hidden_posts = hidden.get(node.obj.id, (0, 0))
+        node.__dict__["topics_count"] = (
+            node.obj.direct_topics_count
+            - hidden_topics
+            + sum(c.topics_count for c in node.children)
+        )
+        node.__dict__["posts_count"] = (
+            node.obj.direct_posts_count - hidden_posts + sum(c.posts_count for c in node.children)
+        )
         if node.locked:
             node.__dict__["last_post"] = None
             continue
@@ -69,6 +86,29 @@ def forum_tree_for_user(*, forums, user, permission_handler) -> ForumVisibilityC
             max(candidates, key=lambda post: post.created) if candidates else None
         )
     return tree
+
+
+def hidden_topic_counts(*, user, forum_ids) -> dict[int, tuple[int, int]]:
+    """Per board, the approved topics (and their posts) the reader may not see: the staff-only
+    ones that are neither theirs nor their department's. machina's counters count every
+    approved topic; the board lists show the counters less these, so a count never promises
+    topics the reader cannot find. One query over the few staff-only topics, not over a board."""
+    from forum.boards.models import TopicVisibility
+
+    if not forum_ids or is_moderator(user):
+        return {}
+    hidden = TopicVisibility.objects.filter(
+        staff_only=True, topic__approved=True, topic__forum_id__in=forum_ids
+    )
+    if user.is_authenticated:
+        hidden = hidden.exclude(topic__poster=user)
+        departments = staff_department_ids(user)
+        if departments:
+            hidden = hidden.exclude(Q(topic__case__department__in=departments))
+    rows = hidden.values("topic__forum_id").annotate(
+        topics=Count("topic_id"), posts=Sum("topic__posts_count")
+    )
+    return {row["topic__forum_id"]: (row["topics"], row["posts"] or 0) for row in rows}
 
 
 def topics_for_forum(*, forum, user):

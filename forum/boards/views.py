@@ -12,7 +12,7 @@ from forum.boards.forms import NotificationPreferenceForm, PostReportForm
 from forum.boards.models import Notification, NotificationPreference, PostReport
 from forum.boards.notifications import notification_preference_set, notifications_mark_read
 from forum.boards.selectors import member_posts
-from forum.visibility import is_moderator
+from forum.visibility import can_see_post, is_moderator
 from portal.members.member_views import page_of, personal_center_render
 
 
@@ -30,11 +30,14 @@ def _topic_url(topic, post=None) -> str:
 
 
 def _visible_post_or_403(request, pk) -> Post:
+    """A post as the topic page shows it: a visible topic's approved post (the same rule per
+    post; an unapproved one waits in the moderation queue, not here)."""
     post = get_object_or_404(Post.objects.select_related("topic__forum", "poster"), pk=pk)
-    handler = request.forum_permission_handler
     if not (
-        handler.can_read_forum(post.topic.forum, request.user)
-        and handler.can_see_topic(post.topic, request.user)
+        post.approved
+        and can_see_post(
+            user=request.user, post=post, permission_handler=request.forum_permission_handler
+        )
     ):
         raise PermissionDenied
     return post

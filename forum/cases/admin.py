@@ -3,9 +3,11 @@ from django.contrib import admin
 from forum.cases.models import (
     Case,
     CaseEvent,
+    CaseFollowUp,
     Category,
     Department,
     OfficialReply,
+    ReplyTemplate,
     RoutingModel,
     RoutingRule,
     SLAPolicy,
@@ -16,6 +18,22 @@ from forum.cases.models import (
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "staff_group", "contact_email", "is_active")
     list_editable = ("is_active",)
+    filter_horizontal = ("heads",)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "department", "order", "is_active")
+    list_editable = ("order", "is_active")
+    list_filter = ("department", "is_active")
+    search_fields = ("name", "body")
+
+
+@admin.register(CaseFollowUp)
+class CaseFollowUpAdmin(admin.ModelAdmin):
+    list_display = ("case", "kind", "created_at", "done_at", "done_by", "result")
+    list_filter = ("kind", "result")
+    raw_id_fields = ("case", "done_by")
 
 
 @admin.register(Category)

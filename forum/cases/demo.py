@@ -4,7 +4,15 @@ from django.db import transaction
 from machina.apps.forum_conversation.models import Topic
 
 from forum.boards.models import Board
-from forum.cases.models import Case, Category, Department, RoutingModel, RoutingRule, SLAPolicy
+from forum.cases.models import (
+    Case,
+    Category,
+    Department,
+    ReplyTemplate,
+    RoutingModel,
+    RoutingRule,
+    SLAPolicy,
+)
 from forum.cases.routing import train
 from forum.cases.services import case_open_and_route, case_route_auto
 
@@ -38,8 +46,34 @@ def _rules_and_policies() -> None:
         )
 
 
+TEMPLATES = (
+    # department (None: all), name, text
+    (None, "已收到", "{member}您好，您的工单{case}已由{department}受理，我们会在{due}前答复。"),
+    (
+        "engineering",
+        "安排上门检修",
+        "{member}您好，工单{case}已安排工程部师傅上门检修，请留意电话预约；{due}前处理完毕。",
+    ),
+    (
+        "property",
+        "物业已处理",
+        "{member}您好，工单{case}反映的问题物业服务中心已处理，请确认是否解决。",
+    ),
+)
+
+
+@transaction.atomic
+def _reply_templates() -> None:
+    departments = {d.code: d for d in Department.objects.all()}
+    for code, name, body in TEMPLATES:
+        ReplyTemplate.objects.get_or_create(
+            name=name, defaults={"department": departments.get(code), "body": body}
+        )
+
+
 def seed(stdout) -> None:
     _rules_and_policies()
+    _reply_templates()
     if not RoutingModel.objects.exists():
         model = train()
         stdout.write(

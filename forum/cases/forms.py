@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forum.cases.models import Case, Category, Department, Priority
+from forum.boards.posting import POST_MAX_LENGTH, post_length_error
+from forum.cases.models import Case, CaseFollowUp, Category, Department, Priority
 
 
 def _departments():
@@ -25,11 +26,17 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", "—"), ("soon", _("Due within 4 hours")), ("overdue", _("Overdue"))],
     )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owners=None, **kwargs):
         from portal.members.models import HousingProject
 
         super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            ("", "—"),
+            ("me", _("Mine")),
+            ("none", _("No owner")),
+        ] + [(str(u.pk), u.public_name) for u in (owners or [])]
         self.fields["department"].choices = [("", "—"), ("none", _("Not assigned"))] + [
             (d.code, d.name) for d in _departments()
         ]
@@ -65,7 +72,19 @@ class OverrideForm(VersionForm):
 
 
 class ReplyForm(VersionForm):
-    content = forms.CharField(label=_("Official reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    # The forum's post limit: an official reply is a post of the topic.
+    content = forms.CharField(
+        label=_("Official reply"),
+        max_length=POST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        error = post_length_error(content=content)
+        if error:
+            raise forms.ValidationError(error)
+        return content
 
 
 class StatusForm(VersionForm):
@@ -74,6 +93,39 @@ class StatusForm(VersionForm):
         choices=[(v, label) for v, label in Case.Status.choices if v != Case.Status.NEW],
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class OwnerForm(VersionForm):
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("No owner")
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            members if members is not None else get_user_model().objects.none()
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.public_name
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note (staff only; @username notifies a colleague)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a note first.")},
+    )
+
+
+class OutcomeForm(VersionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reason (the member sees it)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class HandBackForm(VersionForm):
@@ -103,6 +155,19 @@ class RateForm(forms.Form):
     )
 
 
+REPORT_FIRST_YEAR = 2000
+REPORT_LAST_YEAR = 2999
+
+
+class MemberReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still not solved?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tell the department what is still not solved.")},
+    )
+
+
 class ReportForm(forms.Form):
     month = forms.CharField(
         label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
@@ -121,6 +186,60 @@ class ReportForm(forms.Form):
         import re
 
         value = self.cleaned_data.get("month") or ""
-        if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value, flags=re.ASCII):
             raise forms.ValidationError(_("Use the form YYYY-MM."))
+        # The report reaches a year around the month (trends, the next month's start): years
+        # at the ends of the calendar (0000, 0001, 9999) answered 500.
+        if value and not REPORT_FIRST_YEAR <= int(value[:4]) <= REPORT_LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)d and %(last)d.")
+                % {"first": REPORT_FIRST_YEAR, "last": REPORT_LAST_YEAR}
+            )
         return value
+
+
+class FollowUpForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=CaseFollowUp.Result.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MemberLookupForm(forms.Form):
+    q = forms.CharField(
+        label=_("Mobile number, member number or name"), max_length=40, required=True
+    )
+
+
+class DeskCaseForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(v, label) for v, label in Case.Channel.choices if v != Case.Channel.FORUM],
+    )
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[
+            (Case.Type.COMPLAINT, Case.Type.COMPLAINT.label),
+            (Case.Type.SUGGESTION, Case.Type.SUGGESTION.label),
+        ],
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=100)
+    content = forms.CharField(
+        label=_("What the member said"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    unit = forms.ChoiceField(label=_("Housing project and unit"), required=False)
+    contact_way = forms.ChoiceField(
+        label=_("How to contact"), required=False, choices=[("", "—")] + Case.ContactWay.choices
+    )
+    visit_time = forms.CharField(
+        label=_("Preferred time for a visit"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["unit"].choices = [("", "—")] + [
+            (str(u.pk), f"{u.project.name} {u.building}-{u.unit}") for u in units
+        ]
+
+    def clean_unit(self):
+        value = self.cleaned_data.get("unit")
+        return self.units.get(value) if value else None

@@ -24,6 +24,13 @@ class Department(models.Model):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    heads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("department heads"),
+        blank=True,
+        related_name="headed_departments",
+        help_text=_("They see the department's queue, report and SLA figures and assign owners."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -116,6 +123,24 @@ class Case(models.Model):
     }
     OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.AWAITING_MEMBER)
 
+    class Channel(models.TextChoices):
+        FORUM = "forum", pgettext_lazy("case channel", "Forum")
+        PHONE = "phone", pgettext_lazy("case channel", "Phone call")
+        WALK_IN = "walk_in", pgettext_lazy("case channel", "Walk-in")
+        WECHAT = "wechat", pgettext_lazy("case channel", "WeChat")
+        EMAIL = "email", pgettext_lazy("case channel", "Email")
+
+    class ContactWay(models.TextChoices):
+        PHONE = "phone", pgettext_lazy("contact way", "Phone call")
+        SMS = "sms", pgettext_lazy("contact way", "SMS")
+        EMAIL = "email", pgettext_lazy("contact way", "Email")
+        SITE = "site", pgettext_lazy("contact way", "Site message")
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", pgettext_lazy("suggestion outcome", "Adopted")
+        DECLINED = "declined", pgettext_lazy("suggestion outcome", "Not adopted for now")
+        IMPLEMENTED = "implemented", pgettext_lazy("suggestion outcome", "Implemented")
+
     topic = models.OneToOneField(
         "forum_conversation.Topic",
         verbose_name=_("topic"),
@@ -155,9 +180,34 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
     )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.FORUM
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases_on_behalf",
+        help_text=_("The member a case opened by the service desk is for."),
+    )
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    contact_way = models.CharField(
+        _("how to contact"), max_length=10, choices=ContactWay.choices, blank=True
+    )
+    visit_time = models.CharField(_("preferred time for a visit"), max_length=100, blank=True)
+    outcome = models.CharField(
+        _("suggestion outcome"), max_length=12, choices=Outcome.choices, blank=True
+    )
+    outcome_reason = models.CharField(_("reason for the outcome"), max_length=500, blank=True)
+    awaiting_member_since = models.DateTimeField(
+        _("awaiting the member since"), null=True, blank=True
+    )
+    rating_link_used_at = models.DateTimeField(_("rating link used at"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assignee"),
+        verbose_name=_("owner"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -218,6 +268,9 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        permissions = [
+            ("service_desk", _("Can open cases on a member's behalf and look members up")),
+        ]
         indexes = [
             models.Index(fields=["status", "department"], name="case_status_dept"),
             models.Index(
@@ -234,6 +287,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def member_id_for_case(self) -> int | None:
+        """Whose case it is: the member a service-desk case is for, else the topic's poster."""
+        return self.member_id or self.topic.poster_id
 
     @property
     def awaits_triage(self) -> bool:
@@ -281,6 +339,13 @@ class CaseEvent(models.Model):
         REPLIED = "replied", _("Official reply")
         HANDED_BACK = "handed_back", _("Handed back to triage")
         RATED = "rated", _("Rated")
+        MEMBER_CONFIRMED = "member_confirmed", _("Confirmed resolved by the member")
+        MEMBER_REJECTED = "member_rejected", _("Member says not resolved")
+        REOPENED = "reopened", _("Reopened by the member")
+        AUTO_CLOSED = "auto_closed", _("Resolved without the member's answer")
+        HANDED_OVER = "handed_over", _("Owner changed")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        OUTCOME = "outcome", _("Suggestion outcome")
         SLA_WARNING = "sla_warning", _("Due soon")
         SLA_ESCALATION = "sla_escalation", _("Overdue, escalated")
 
@@ -474,3 +539,112 @@ class SLAAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class CaseNote(models.Model):
+    """An internal note on a case: staff only, never on the topic, in search or to the member."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    body = models.TextField(_("note"), max_length=2000)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("mentioned"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.body[:40]}"
+
+
+class ReplyTemplate(models.Model):
+    """A department's prepared answer (macro), with placeholders filled in for the case."""
+
+    PLACEHOLDERS = ("{member}", "{case}", "{due}", "{department}")
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reply_templates",
+        help_text=_("Empty: offered to every department."),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    body = models.TextField(
+        _("text"),
+        max_length=4000,
+        help_text=_("Placeholders: {member}, {case}, {due}, {department}."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseFollowUp(models.Model):
+    """Staff work after a case: a 回访 call after resolution, or a follow-up on a low rating."""
+
+    class Kind(models.TextChoices):
+        CALLBACK = "callback", _("Follow-up call")
+        LOW_RATING = "low_rating", _("Low rating follow-up")
+
+    class Result(models.TextChoices):
+        SATISFIED = "satisfied", _("Member satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Member not satisfied")
+        UNREACHABLE = "unreachable", _("Could not reach the member")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True, db_index=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "created_at", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=models.Q(done_at__isnull=True),
+                name="one_open_follow_up_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

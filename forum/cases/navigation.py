@@ -33,3 +33,28 @@ def triage_link_register() -> None:
             order=10,
         )
     )
+
+
+def _desk_visible(user) -> bool:
+    # Moderators reach the desk and the follow-ups from their queue; this is the service desk's
+    # own way in.
+    return not is_moderator(user) and user.has_perm("cases.service_desk")
+
+
+def _follow_ups_waiting(user) -> int:
+    from forum.cases.models import CaseFollowUp
+
+    return CaseFollowUp.objects.filter(done_at__isnull=True).count()
+
+
+def desk_link_register() -> None:
+    staff_link_register(
+        StaffLink(
+            key="desk",
+            label=pgettext_lazy("staff link", "Service desk"),
+            url="/triage/desk/",
+            visible=_desk_visible,
+            waiting=_follow_ups_waiting,
+            order=12,
+        )
+    )

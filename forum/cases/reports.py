@@ -79,6 +79,9 @@ class Report:
     satisfaction_n: int = 0
     recurring: list[dict] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    department: object = None
+    by_channel: list[tuple[str, int]] = field(default_factory=list)
+    follow_ups_done: int = 0
 
 
 def _hours(delta) -> float:
@@ -95,13 +98,24 @@ def _counts(queryset, path: str, labels: dict | None = None) -> list[tuple[str, 
     return result
 
 
-def report_build(*, year: int, month: int, project=None, now: datetime | None = None) -> Report:
+def report_build(
+    *, year: int, month: int, project=None, department=None, now: datetime | None = None
+) -> Report:
+    from forum.cases.models import CaseFollowUp
+
     now = now or timezone.now()
     start, end = month_bounds(year, month)
     queryset = Case.objects.filter(created_at__gte=start, created_at__lt=end)
+    follow_ups = CaseFollowUp.objects.filter(done_at__gte=start, done_at__lt=end)
     if project is not None:
         queryset = queryset.filter(project=project)
-    report = Report(year=year, month=month, project=project)
+        follow_ups = follow_ups.filter(case__project=project)
+    if department is not None:
+        queryset = queryset.filter(department=department)
+        follow_ups = follow_ups.filter(case__department=department)
+    report = Report(year=year, month=month, project=project, department=department)
+    report.follow_ups_done = follow_ups.count()
+    report.by_channel = _counts(queryset, "channel", dict(Case.Channel.choices))
     report.total = queryset.count()
     report.by_department = _counts(queryset, "department__name")
     report.by_category = _counts(queryset, "category__name")
@@ -227,12 +241,14 @@ def report_rows(report: Report) -> list[list[str]]:
         ],
         [],
         [_("Satisfaction average"), _fmt(report.satisfaction_average), str(report.satisfaction_n)],
+        [_("Follow-ups done"), str(report.follow_ups_done)],
     ]
     for heading, items in (
         (_("By department"), report.by_department),
         (_("By category"), report.by_category),
         (_("By housing project"), report.by_project),
         (_("By status"), report.by_status),
+        (_("By channel"), report.by_channel),
     ):
         rows += [[], [heading, _("Cases")], *[[label, str(n)] for label, n in items]]
     rows += [[], [_("Recurring issues"), _("Term"), _("Cases")]]

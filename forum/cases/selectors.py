@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import F, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from forum.cases.models import Case, CaseEvent, Department, OfficialReply, case_due_expression
+from forum.cases.models import (
+    Case,
+    CaseEvent,
+    CaseFollowUp,
+    CaseNote,
+    Department,
+    OfficialReply,
+    ReplyTemplate,
+    case_due_expression,
+)
 from forum.cases.sla import warning_window
 
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -71,6 +81,13 @@ def _filtered(queryset: QuerySet[Case], filters: dict) -> QuerySet[Case]:
         queryset = queryset.filter(priority=filters["priority"])
     if filters.get("type"):
         queryset = queryset.filter(type=filters["type"])
+    owner = filters.get("owner")
+    if owner == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif owner == "me" and filters.get("user") is not None:
+        queryset = queryset.filter(assignee=filters["user"])
+    elif owner and str(owner).isdecimal():
+        queryset = queryset.filter(assignee_id=int(owner))
     if filters.get("due") == "soon":
         queryset = queryset.filter(due__gte=now, due__lte=now + warning_window())
     elif filters.get("due") == "overdue":
@@ -86,16 +103,67 @@ def case_list_for_triage(*, filters: dict | None = None) -> QuerySet[Case]:
 def case_list_for_department(
     *, department: Department, filters: dict | None = None
 ) -> QuerySet[Case]:
+    """A department's queue: unowned cases first, then what is due first."""
     filters = dict(filters or {}, department=department.code)
-    return _filtered(_queue_base(), filters)
+    return (
+        _filtered(_queue_base(), filters)
+        .annotate(
+            owned=models.Case(
+                models.When(assignee__isnull=True, then=0),
+                default=1,
+                output_field=models.IntegerField(),
+            )
+        )
+        .order_by("owned", F("due").asc(nulls_last=True), "pk")
+    )
+
+
+def case_list_for_owner(*, owner) -> QuerySet[Case]:
+    """我的工单: the open cases the user owns, what is due first on top."""
+    return (
+        _queue_base()
+        .filter(assignee=owner, status__in=Case.OPEN_STATUSES)
+        .order_by(F("due").asc(nulls_last=True), "pk")
+    )
+
+
+def case_notes(*, case: Case) -> QuerySet[CaseNote]:
+    return case.notes.select_related("author").prefetch_related("mentions")
+
+
+def reply_templates_for(*, case: Case) -> QuerySet[ReplyTemplate]:
+    """The active templates of the case's department, and those offered to every department."""
+    return ReplyTemplate.objects.filter(is_active=True).filter(
+        Q(department_id=case.department_id) | Q(department__isnull=True)
+    )
+
+
+def reply_template_render(*, template: ReplyTemplate, case: Case) -> str:
+    """The template's text with its placeholders filled in for the case (plain replacement, so
+    other braces in the text stay as written)."""
+    member = case.member or case.topic.poster
+    due = (
+        timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M")
+        if case.resolution_due
+        else ""
+    )
+    values = {
+        "{member}": member.public_name if member else "",
+        "{case}": f"#{case.pk}",
+        "{due}": due,
+        "{department}": case.department.name if case.department else "",
+    }
+    text = template.body
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
 
 
 def case_list_for_member(*, member) -> QuerySet[Case]:
-    """The cases on the member's own topics, newest first (for /me/)."""
+    """The member's cases (their own topics, and service-desk cases for them), newest first."""
+    mine = Q(topic__poster=member, member__isnull=True) | Q(member=member)
     return _with_due(
-        Case.objects.filter(topic__poster=member).select_related(
-            "topic__forum", "department", "category"
-        )
+        Case.objects.filter(mine).select_related("topic__forum", "department", "category")
     ).order_by("-created_at")
 
 
@@ -123,3 +191,12 @@ def due_state(case: Case, now=None) -> str:
 def official_post_ids(*, topic) -> set[int]:
     """The posts of a topic that are official replies (marked 官方回复 on the topic page)."""
     return set(OfficialReply.objects.filter(post__topic=topic).values_list("post_id", flat=True))
+
+
+def follow_ups_open() -> QuerySet[CaseFollowUp]:
+    """回访 and low-rating follow-ups still to do, oldest first."""
+    return (
+        CaseFollowUp.objects.filter(done_at__isnull=True)
+        .select_related("case__topic__poster", "case__member", "case__department")
+        .order_by("created_at", "pk")
+    )

@@ -31,8 +31,11 @@ def missing_cases_open() -> int:
 
 
 def cases_tick(*, retrain: bool = True) -> dict:
+    from forum.cases.services import cases_auto_close
+
     result = {"opened": missing_cases_open()}
     result.update(sla_tick())
+    result["auto_closed"] = cases_auto_close()
     result["trained_version"] = None
     if retrain and routing_retrain_needed():
         from forum.cases.routing import train

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from forum.cases import views
+from forum.cases import desk_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("mine/", views.my_work, name="my_work"),
+    path("desk/", desk_views.desk_lookup, name="desk_lookup"),
+    path("desk/member/<int:user_id>/", desk_views.desk_member, name="desk_member"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("reports/", views.report, name="report"),
     path("department/<slug:code>/", views.department_queue, name="department_queue"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +60,7 @@ def queue(request):
         department = Department.objects.filter(pk__in=departments).order_by("code").first()
         return redirect("cases:department_queue", code=department.code)
     filter_form = forms.QueueFilterForm(request.GET or None)
-    cases = selectors.case_list_for_triage(filters=filter_form.filters())
+    cases = selectors.case_list_for_triage(filters={**filter_form.filters(), "user": user})
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -80,10 +80,18 @@ def queue(request):
 @login_required
 def department_queue(request, code: str):
     department = get_object_or_404(Department, code=code)
-    if not (is_moderator(request.user) or department.pk in staff_department_ids(request.user)):
+    if not (
+        is_moderator(request.user)
+        or department.pk in staff_department_ids(request.user)
+        or department.pk in services.headed_department_ids(request.user)
+    ):
         raise PermissionDenied
-    filter_form = forms.QueueFilterForm(request.GET or None)
-    cases = selectors.case_list_for_department(department=department, filters=filter_form.filters())
+    filter_form = forms.QueueFilterForm(
+        request.GET or None, owners=services.department_members(department)
+    )
+    cases = selectors.case_list_for_department(
+        department=department, filters={**filter_form.filters(), "user": request.user}
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -98,15 +106,28 @@ def department_queue(request, code: str):
 
 
 def _case_for_worker(request, pk: int) -> Case:
+    """The case, or 404 for whoever may not work on it: a 403 for existing ids only would tell
+    anyone which case numbers exist (issue 13, finding 10)."""
     case = get_object_or_404(Case.objects.select_related("department"), pk=pk)
     if not services.can_work_on(request.user, case):
-        raise PermissionDenied
+        raise Http404
     return case
 
 
 def _detail_context(request, case: Case, **forms_) -> dict:
     case = selectors.case_get(pk=case.pk)
     version = {"version": case.version}
+    templates = list(selectors.reply_templates_for(case=case))
+    if "reply_form" not in forms_:
+        # ?template=<id> puts the template, filled in for this case, into the reply to edit.
+        chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
+        if chosen is not None:
+            forms_["reply_form"] = forms.ReplyForm(
+                initial={
+                    **version,
+                    "content": selectors.reply_template_render(template=chosen, case=case),
+                }
+            )
     return {
         "case": case,
         "row": _rows([case], user=request.user)[0],
@@ -120,10 +141,84 @@ def _detail_context(request, case: Case, **forms_) -> dict:
         "reply_form": forms_.get("reply_form") or forms.ReplyForm(initial=version),
         "status_form": forms_.get("status_form") or forms.StatusForm(initial=version),
         "hand_back_form": forms_.get("hand_back_form") or forms.HandBackForm(initial=version),
+        "owner_form": forms_.get("owner_form")
+        or forms.OwnerForm(
+            initial={**version, "owner": case.assignee_id},
+            members=services.department_members(case.department) if case.department else None,
+        ),
+        "can_assign_owner": services.can_assign_owner(request.user, case)
+        or case.assignee_id == request.user.pk,
+        "note_form": forms_.get("note_form") or forms.NoteForm(),
+        "notes": selectors.case_notes(case=case),
+        "outcome_form": forms_.get("outcome_form")
+        or forms.OutcomeForm(
+            initial={**version, "outcome": case.outcome, "reason": case.outcome_reason}
+        ),
+        "reply_templates": templates,
+        "follow_ups": case.follow_ups.select_related("done_by"),
         "allowed_statuses": [
             (value, label) for value, label in Case.Status.choices if case.can_move_to(value)
         ],
     }
+
+
+@login_required
+def my_work(request):
+    """我的工单: the open cases I own."""
+    if not (
+        services.can_triage(request.user)
+        or staff_department_ids(request.user)
+        or services.headed_department_ids(request.user)
+    ):
+        raise PermissionDenied
+    cases = selectors.case_list_for_owner(owner=request.user)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/my_work.html",
+        {"page": page, "rows": _rows(page.object_list, user=request.user)},
+    )
+
+
+@login_required
+def follow_ups(request):
+    """The 回访 list: resolved cases to call back, low ratings to follow up."""
+    if not services.can_use_service_desk(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.follow_ups_open(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/follow_ups.html",
+        {"page": page, "form": forms.FollowUpForm()},
+    )
+
+
+@login_required
+@require_POST
+def follow_up_done(request, pk: int):
+    from forum.cases.models import CaseFollowUp
+
+    if not services.can_use_service_desk(request.user):
+        raise PermissionDenied
+    follow_up = get_object_or_404(CaseFollowUp, pk=pk)
+    form = forms.FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose how the follow-up went (a note of up to 500 characters).")
+        )
+        return redirect("cases:follow_ups")
+    try:
+        services.case_follow_up_done(
+            follow_up=follow_up,
+            by=request.user,
+            result=form.cleaned_data["result"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Follow-up recorded."))
+    return redirect("cases:follow_ups")
 
 
 @login_required
@@ -172,12 +267,35 @@ ACTIONS = {
             case=case, by=by, version=data["version"], reason=data["reason"]
         ),
     ),
+    "owner": (
+        forms.OwnerForm,
+        lambda case, by, data: services.case_owner_set(
+            case=case, by=by, version=data["version"], owner=data["owner"]
+        ),
+    ),
+    "note": (
+        forms.NoteForm,
+        lambda case, by, data: services.case_note_add(case=case, by=by, body=data["body"]),
+    ),
+    "outcome": (
+        forms.OutcomeForm,
+        lambda case, by, data: services.case_outcome_set(
+            case=case,
+            by=by,
+            version=data["version"],
+            outcome=data["outcome"],
+            reason=data["reason"],
+        ),
+    ),
 }
 FORM_NAMES = {
     "override": "override_form",
     "reply": "reply_form",
     "status": "status_form",
     "hand_back": "hand_back_form",
+    "owner": "owner_form",
+    "note": "note_form",
+    "outcome": "outcome_form",
 }
 
 
@@ -185,12 +303,18 @@ FORM_NAMES = {
 @require_POST
 def case_action(request, pk: int, action: str):
     if action not in ACTIONS:
-        raise PermissionDenied
+        raise Http404
     case = _case_for_worker(request, pk)
     if action in ("confirm", "override") and not services.can_triage(request.user):
         raise PermissionDenied
     form_class, call = ACTIONS[action]
-    form = form_class(request.POST)
+    if action == "owner":
+        form = form_class(
+            request.POST,
+            members=services.department_members(case.department) if case.department else None,
+        )
+    else:
+        form = form_class(request.POST)
     if not form.is_valid():
         context = _detail_context(request, case, **{FORM_NAMES.get(action, "_"): form})
         return render(request, "cases/case_detail.html", context, status=400)
@@ -200,7 +324,7 @@ def case_action(request, pk: int, action: str):
         context = _detail_context(request, case)
         context["conflict"] = str(conflict)
         return render(request, "cases/case_detail.html", context, status=409)
-    except (services.InvalidStatusChange, ValidationError) as error:
+    except (services.InvalidStatusChange, ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(_next_url(request, reverse("cases:case_detail", args=[pk])))
     messages.success(request, forms_done_message(action))
@@ -217,6 +341,9 @@ def forms_done_message(action: str) -> str:
         "reply": _("Official reply posted."),
         "status": _("Status changed; the member is notified."),
         "hand_back": _("Case handed back to triage."),
+        "owner": _("Owner changed; they are notified."),
+        "note": _("Internal note added."),
+        "outcome": _("Outcome saved; the member is notified."),
     }[action]
 
 
@@ -257,12 +384,29 @@ def case_open(request, topic_id: int):
     return redirect("cases:case_detail", pk=case.pk)
 
 
+def _member_case(request, pk: int) -> Case:
+    """The case of a member's own topic; 404 for anyone else (its existence is not theirs)."""
+    case = get_object_or_404(Case.objects.select_related("topic", "topic__forum"), pk=pk)
+    if not services.is_case_member(request.user, case):
+        raise Http404
+    return case
+
+
+def _member_next(request, case: Case) -> str:
+    return _next_url(request, reverse("me_cases"))
+
+
+def _member_error(request, error) -> None:
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
 @login_required
 @require_POST
 def case_rate(request, pk: int):
-    case = get_object_or_404(Case.objects.select_related("topic"), pk=pk)
+    case = _member_case(request, pk)
     if not services.can_rate(request.user, case):
-        raise PermissionDenied
+        messages.error(request, _("You can rate a case once it is resolved."))
+        return redirect(_member_next(request, case))
     form = forms.RateForm(request.POST)
     if form.is_valid():
         services.case_rate(
@@ -273,14 +417,94 @@ def case_rate(request, pk: int):
         )
         messages.success(request, _("Thank you for your rating."))
     else:
-        messages.error(request, _("Choose a rating from 1 to 5."))
-    return redirect(_next_url(request, reverse("personal_center")))
+        messages.error(
+            request, _("Choose a rating from 1 to 5 (a comment of up to 500 characters).")
+        )
+    return redirect(_member_next(request, case))
+
+
+@login_required
+@require_POST
+def case_member_confirm(request, pk: int):
+    """确认已解决."""
+    case = _member_case(request, pk)
+    try:
+        services.case_member_confirm(case=case, by=request.user)
+    except (services.InvalidStatusChange, services.CaseConflict, PermissionDenied) as error:
+        _member_error(request, error)
+    else:
+        messages.success(request, _("Thank you: the case is resolved. How satisfied are you?"))
+    return redirect(_member_next(request, case))
+
+
+@login_required
+@require_POST
+def case_member_reopen(request, pk: int):
+    """仍未解决 at 待会员确认, or reopening a resolved case within the window."""
+    case = _member_case(request, pk)
+    form = forms.MemberReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_member_next(request, case))
+    reason = form.cleaned_data["reason"]
+    try:
+        if case.status == Case.Status.AWAITING_MEMBER:
+            services.case_member_reject(case=case, by=request.user, reason=reason)
+        else:
+            services.case_member_reopen(case=case, by=request.user, reason=reason)
+    except (
+        services.InvalidStatusChange,
+        services.CaseConflict,
+        ValidationError,
+        PermissionDenied,
+    ) as error:
+        _member_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The case is back with %(department)s; they are notified.")
+            % {"department": case.department or _("customer relations")},
+        )
+    return redirect(_member_next(request, case))
+
+
+def case_rate_link(request, token: str):
+    """The one-click rating link from the resolution mail: no login, works once."""
+    try:
+        case = services.rating_token_case(token=token)
+    except services.RatingLinkInvalid as error:
+        return render(request, "cases/rate_link.html", {"error": str(error)}, status=400)
+    initial = {}
+    if request.GET.get("s") in {"1", "2", "3", "4", "5"}:
+        initial["satisfaction"] = int(request.GET["s"])
+    form = forms.RateForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.case_rate_by_token(
+                    token=token,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.RatingLinkInvalid as error:
+                return render(request, "cases/rate_link.html", {"error": str(error)}, status=400)
+            return render(request, "cases/rate_link.html", {"done": True, "case": case})
+        return render(request, "cases/rate_link.html", {"form": form, "case": case}, status=400)
+    return render(request, "cases/rate_link.html", {"form": form, "case": case})
 
 
 @login_required
 def report(request):
+    """Moderators: every department. A department head: their department's cases only."""
+    department = None
     if not is_moderator(request.user):
-        raise PermissionDenied
+        headed = services.headed_department_ids(request.user)
+        if not headed:
+            raise PermissionDenied
+        department = Department.objects.filter(pk__in=headed).order_by("code")
+        department = department.filter(code=request.GET.get("department")).first() or (
+            department.first()
+        )
     form = forms.ReportForm(request.GET or None)
     today = timezone.localdate()
     year, month, project = today.year, today.month, None
@@ -291,9 +515,9 @@ def report(request):
             from portal.members.models import HousingProject
 
             project = HousingProject.objects.filter(pk=form.cleaned_data["project"]).first()
-    result = reports.report_build(year=year, month=month, project=project)
+    result = reports.report_build(year=year, month=month, project=project, department=department)
     export = request.GET.get("export")
-    filename = f"cases-{year}-{month:02d}"
+    filename = f"cases-{year}-{month:02d}" + (f"-{department.code}" if department else "")
     if export == "csv":
         response = HttpResponse(
             "\ufeff" + reports.report_csv(result), content_type="text/csv; charset=utf-8"
@@ -328,6 +552,24 @@ def report(request):
 
 @login_required
 def my_cases(request):
-    """/me/cases/: the member's complaints and suggestions, in the personal center."""
+    """/me/cases/: the member's complaints and suggestions, with what they can do on each."""
     page = page_of(request, selectors.case_list_for_member(member=request.user))
-    return personal_center_render(request, "cases.html", "cases", page=page)
+    now = timezone.now()
+    rows = [
+        {
+            "case": case,
+            "can_confirm": services.can_confirm(request.user, case),
+            "can_reopen": services.can_reopen(request.user, case, now=now),
+            "can_rate": services.can_rate(request.user, case),
+        }
+        for case in page.object_list
+    ]
+    return personal_center_render(
+        request,
+        "cases.html",
+        "cases",
+        page=page,
+        rows=rows,
+        reason_form=forms.MemberReasonForm(),
+        rate_form=forms.RateForm(),
+    )

@@ -170,14 +170,14 @@ class ReferralForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
     level = forms.ModelChoiceField(
         label=_("Level"), queryset=MemberLevel.objects.all(), required=False
     )
     project = forms.ModelChoiceField(
         label=_("Housing project"), queryset=HousingProject.objects.all(), required=False
     )
-    city = forms.CharField(label=_("City"), required=False)
+    city = forms.CharField(label=_("City"), max_length=40, required=False)
     verification = forms.ChoiceField(
         label=_("Verification"),
         choices=[("", "—"), ("none", _("No claim")), *UnitOwnership.Status.choices],

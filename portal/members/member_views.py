@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -134,7 +134,10 @@ def points(request):
 @login_required
 def rewards(request):
     if request.method == "POST":
-        item = get_object_or_404(RedemptionItem, pk=request.POST.get("item"), active=True)
+        item_id = request.POST.get("item", "")
+        if not (item_id.isascii() and item_id.isdecimal() and len(item_id) < 10):
+            raise Http404
+        item = get_object_or_404(RedemptionItem, pk=int(item_id), active=True)
         try:
             redemption_request_create(member=request.user, item=item)
         except PointsError as exc:

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,55 +178,74 @@ def member_anonymise(*, member: User, by: User) -> User:
     return member
 
 
+def _local(moment) -> str | None:
+    """A stored time as the member reads it: local time, to the second, with its offset."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        return timezone.localtime(moment).replace(microsecond=0).isoformat()
+    return moment.isoformat()
+
+
 def member_data_export(*, member: User) -> dict:
-    """Everything the club holds about a member, for "download my data"."""
+    """Everything the club holds about a member, for "download my data": the fields under their
+    labels as the site shows them (in the member's language), choices by their names, times in
+    local time."""
     profile = member_profile_ensure(user=member)
     profile_fields = [
-        f.name for f in MemberProfile._meta.concrete_fields if f.name not in ("id", "user", "level")
+        f for f in MemberProfile._meta.concrete_fields if f.name not in ("id", "user", "level")
     ]
+
+    def shown(instance, field):
+        if field.choices:
+            return str(getattr(instance, f"get_{field.name}_display")())
+        value = getattr(instance, field.attname)
+        if hasattr(value, "isoformat"):
+            return _local(value)
+        return value
+
     return {
-        "account": {
-            "username": member.username,
-            "display_name": member.display_name,
-            "email": member.email,
-            "date_joined": member.date_joined.isoformat(),
+        str(_("Account")): {
+            str(_("Username")): member.username,
+            str(_("Display name")): member.display_name,
+            str(_("Email")): member.email,
+            str(_("Member since")): _local(member.date_joined),
         },
-        "profile": {
-            name: (value.isoformat() if hasattr(value, "isoformat") else value)
-            for name in profile_fields
-            for value in [getattr(profile, name)]
-        }
-        | {"level": profile.level.code if profile.level else None},
-        "units": [
+        str(_("Profile")): {str(f.verbose_name): shown(profile, f) for f in profile_fields}
+        | {str(_("Level")): str(profile.level) if profile.level else None},
+        str(_("My units")): [
             {
-                "project": o.project.name,
-                "building": o.building,
-                "unit": o.unit,
-                "status": o.status,
-                "created_at": o.created_at.isoformat(),
+                str(_("Housing project")): o.project.name,
+                str(_("Building")): o.building,
+                str(_("Unit")): o.unit,
+                str(_("Status")): str(o.get_status_display()),
+                str(_("Claimed at")): _local(o.created_at),
             }
             for o in UnitOwnership.objects.filter(member=member).select_related("project")
         ],
-        "points": {
-            "balances": points_balances(member=member),
-            "entries": [
+        str(_("Points")): {
+            str(_("Balances")): {
+                str(_("Reward points")): points_balances(member=member)["reward"],
+                str(_("Upgrade points")): points_balances(member=member)["upgrade"],
+            },
+            str(_("Entries")): [
                 {
-                    "ledger": e.ledger,
-                    "amount": e.amount,
-                    "category": e.category,
-                    "reason": e.reason,
-                    "source": e.source_key,
-                    "created_at": e.created_at.isoformat(),
+                    str(_("Ledger")): str(e.get_ledger_display()),
+                    str(_("Points")): e.amount,
+                    str(_("Category")): e.category,
+                    str(_("Reason")): e.reason,
+                    str(_("Source")): e.source_key,
+                    str(_("Time")): _local(e.created_at),
                 }
                 for e in member.points_entries.order_by("created_at", "pk")
             ],
         },
-        "redemptions": [
+        str(_("Redemptions")): [
             {
-                "item": r.item.name,
-                "points": r.points_cost,
-                "status": r.status,
-                "created_at": r.created_at.isoformat(),
+                str(_("Reward")): r.item.name,
+                str(_("Points")): r.points_cost,
+                str(_("Status")): str(r.get_status_display()),
+                str(_("Requested at")): _local(r.created_at),
             }
             for r in member.redemption_requests.select_related("item").order_by("created_at")
         ],

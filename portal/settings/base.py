@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "mptt",
     "widget_tweaks",
     "machina",
-    "machina.apps.forum_conversation.forum_attachments",
+    "forum.machina_apps.forum_conversation.forum_attachments",
     "machina.apps.forum_conversation.forum_polls",
     "machina.apps.forum_moderation",
     "machina.apps.forum_permission",
@@ -236,6 +236,12 @@ TASKS = {
 CASE_ROUTING_CONFIDENCE_THRESHOLD = env.float("CASE_ROUTING_CONFIDENCE_THRESHOLD", default=0.6)
 # The SLA tick warns a department this many hours before a case is due.
 CASE_SLA_WARNING_HOURS = env.int("CASE_SLA_WARNING_HOURS", default=4)
+# A case awaiting the member's confirmation this many days is resolved without it.
+CASE_CONFIRM_DAYS = env.int("CASE_CONFIRM_DAYS", default=7)
+# A member can reopen a resolved case this many days after its resolution.
+CASE_REOPEN_DAYS = env.int("CASE_REOPEN_DAYS", default=14)
+# The one-click rating link in the resolution mail works this many days (and once).
+CASE_RATING_LINK_DAYS = env.int("CASE_RATING_LINK_DAYS", default=30)
 
 # --- Mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -340,6 +346,13 @@ MIGRATION_MODULES = {
     label: f"machina.apps.{label}.migrations"
     for label in ("forum", "forum_conversation", "forum_member", "forum_tracking")
 }
+MIGRATION_MODULES["forum_attachments"] = (
+    "machina.apps.forum_conversation.forum_attachments.migrations"
+)
+# Attachments are served by forum.machina_apps.forum_conversation.forum_attachments.views after
+# the visibility check; set to an nginx internal location's prefix to let nginx send the bytes
+# (X-Accel-Redirect, see docs/security.md).
+FORUM_ATTACHMENT_ACCEL_REDIRECT = env("FORUM_ATTACHMENT_ACCEL_REDIRECT", default="")
 
 SITE_ID = 1
 

@@ -130,8 +130,8 @@ def test_another_member_sees_only_their_own_data(client, member, other_member):
     assert "端午活动" not in client.get("/me/points/").text
     assert "13812341234" not in client.get("/me/profile/").text
     data = json.loads(client.get("/me/data.json").content)
-    assert data["account"]["username"] == "member2"
-    assert data["points"]["entries"] == []
+    assert data["账户"]["用户名"] == "member2"
+    assert data["积分"]["明细"] == []
 
 
 def test_my_posts_lists_topics_and_replies_i_can_still_read(
@@ -279,8 +279,10 @@ def test_download_my_data(client, member):
 
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
-    assert data["profile"]["mobile"] == "13812341234"
-    assert data["profile"]["level"] == "basic"
+    # Under the labels the site shows, choices by their names, times in local time.
+    assert data["资料"]["手机号"] == "13812341234"
+    assert data["资料"]["会员等级"] == "普卡"
+    assert data["账户"]["入会时间"].endswith("+08:00")
 
 
 def test_deletion_request_and_staff_completion(client, boards, member):

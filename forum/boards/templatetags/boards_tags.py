@@ -74,3 +74,13 @@ def elided_page_range(page_obj):
     with Paginator.ELLIPSIS between. machina's own pagination looped over every page (4,000
     at 85,000 topics in a board), which made a board page 144 KB of mostly blank lines."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def attachment_size(attachment) -> int | None:
+    """The attachment's size in bytes, or None when its file is missing from storage (a topic
+    page answered 500 for it: issue 13, finding 8)."""
+    try:
+        return attachment.file.size
+    except (OSError, ValueError):
+        return None

@@ -21,6 +21,10 @@ def case_panel(context, topic):
         "case_types": Case.Type.choices,
         "request": request,
         "can_rate": bool(case and user and services.can_rate(user, case)),
+        "can_confirm": bool(case and user and services.can_confirm(user, case)),
+        "can_reopen": bool(case and user and services.can_reopen(user, case)),
+        "can_see_rating": bool(case and user and services.can_see_rating(user, case)),
+        "is_member": bool(case and user and services.is_case_member(user, case)),
         "can_work": bool(
             case and user and user.is_authenticated and services.can_work_on(user, case)
         ),

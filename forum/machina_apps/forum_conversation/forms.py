@@ -18,7 +18,10 @@ from forum.boards.models import Board, TopicVisibility
 
 
 class SafePostingMixin:
-    """Length cap and per-user rate limit, with the reason shown on the form."""
+    """Length cap and per-user rate limit, with the reason shown on the form.
+
+    clean() only warns early; the view claims the posting slot atomically before saving
+    (SafeAttachmentsMixin.form_valid)."""
 
     def clean_content(self):
         content = self.cleaned_data.get("content", "")
@@ -35,12 +38,6 @@ class SafePostingMixin:
                 raise forms.ValidationError(reason, code="rate_limited")
         return cleaned
 
-    def save(self, commit=True):
-        post = super().save(commit)
-        if commit and self.user is not None and not getattr(self, "_was_update", False):
-            posting.post_rate_limit_record(user=self.user)
-        return post
-
 
 class PostForm(SafePostingMixin, MachinaPostForm):
     def __init__(self, *args, **kwargs):
@@ -55,6 +52,9 @@ class TopicForm(SafePostingMixin, MachinaTopicForm):
         self._was_update = bool(self.instance.pk)
         self.fields["content"].widget.attrs["maxlength"] = posting.POST_MAX_LENGTH
         board = Board.objects.filter(forum=self.forum).first() if self.forum else None
+        self._triage_board = bool(board is not None and board.is_triage and not self.instance.pk)
+        if self._triage_board:
+            self._add_case_fields()
         if board is not None and board.kind == Board.Kind.COMPLAINTS and not self.instance.pk:
             self.fields["staff_only"] = forms.BooleanField(
                 label=_("Visible to staff only (仅工作人员可见)"),
@@ -65,12 +65,71 @@ class TopicForm(SafePostingMixin, MachinaTopicForm):
                 ),
             )
 
+    def _add_case_fields(self):
+        """The structured complaint form: unit, category, contact way and visit time."""
+        from forum.cases.models import Case, Category
+        from portal.members.models import HousingProject, UnitOwnership
+
+        units = (
+            list(
+                UnitOwnership.objects.filter(
+                    member=self.user, status=UnitOwnership.Status.VERIFIED
+                ).select_related("project")
+            )
+            if self.user is not None and self.user.is_authenticated
+            else []
+        )
+        self._units = {str(u.pk): u for u in units}
+        if units:
+            self.fields["case_unit"] = forms.ChoiceField(
+                label=_("Housing project and unit"),
+                choices=[("", "—")] + [(str(u.pk), str(u)) for u in units],
+                initial=str(units[0].pk),
+                required=False,
+            )
+        else:
+            self.fields["case_project"] = forms.ModelChoiceField(
+                label=_("Housing project"),
+                queryset=HousingProject.objects.order_by("name"),
+                required=False,
+                empty_label=_("Not about a housing project"),
+            )
+        self.fields["case_category"] = forms.ModelChoiceField(
+            label=_("Category"),
+            queryset=Category.objects.filter(is_active=True),
+            required=False,
+            empty_label="—",
+        )
+        self.fields["case_contact_way"] = forms.ChoiceField(
+            label=_("How should we contact you?"),
+            choices=[("", "—")] + Case.ContactWay.choices,
+            required=False,
+        )
+        self.fields["case_visit_time"] = forms.CharField(
+            label=_("Preferred time for a visit"),
+            max_length=100,
+            required=False,
+            help_text=_("For example: weekday evenings, Saturday morning."),
+        )
+
     def save(self, commit=True):
         post = super().save(commit)
         if commit and self.cleaned_data.get("staff_only"):
             visibility = TopicVisibility(topic=post.topic, staff_only=True)
             visibility.full_clean()
             visibility.save()
+        if commit and getattr(self, "_triage_board", False) and self.user is not None:
+            from forum.cases.services import case_intake_record
+
+            case_intake_record(
+                topic=post.topic,
+                member=self.user,
+                ownership=self._units.get(self.cleaned_data.get("case_unit") or ""),
+                project=self.cleaned_data.get("case_project"),
+                category=self.cleaned_data.get("case_category"),
+                contact_way=self.cleaned_data.get("case_contact_way") or "",
+                visit_time=self.cleaned_data.get("case_visit_time") or "",
+            )
         return post
 
 

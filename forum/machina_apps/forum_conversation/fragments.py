@@ -56,7 +56,7 @@ def _poster(post) -> str:
             poster.get_username(),
             getattr(poster, "display_name", ""),
             badges,
-            getattr(profile, "posts_count", ""),
+            getattr(poster, "visible_posts_count", getattr(profile, "posts_count", "")),
             getattr(getattr(profile, "avatar", None), "name", ""),
             hashlib.sha256(str(getattr(profile, "signature", "") or "").encode()).hexdigest()[:16],
         )

@@ -6,12 +6,17 @@ topic or post runs in one transaction (a private complaint's visibility row with
 with posting safety (forum.boards.posting) on the forms.
 """
 
+from django import forms
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from machina.apps.forum_conversation import views as machina_views
+from machina.apps.forum_conversation.models import Post
 
+from forum.boards import posting
 from forum.boards.answers import can_accept_answer
 from forum.boards.models import AcceptedAnswer, Board
+from forum.boards.selectors import visible_posts_in
 from forum.cases.selectors import official_post_ids
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
@@ -23,6 +28,16 @@ class TopicView(machina_views.TopicView):
         return super().perform_permissions_check(user, obj, perms) and handler.can_see_topic(
             self.get_topic(), user
         )
+
+    def get(self, request, **kwargs):
+        # machina checks ``?post=`` with str.isdigit(), which passes "²" on to int(): a 500.
+        requested = request.GET.get("post")
+        if requested is not None and not (
+            requested.isascii() and requested.isdecimal() and len(requested) < 10
+        ):
+            request.GET = request.GET.copy()
+            del request.GET["post"]
+        return super().get(request, **kwargs)
 
     def get_topic(self):
         if not hasattr(self, "topic"):
@@ -50,7 +65,12 @@ class TopicView(machina_views.TopicView):
         topic = self.topic
         user = self.request.user
         handler = self.request.forum_permission_handler
-        answer = AcceptedAnswer.objects.select_related("post__poster").filter(topic=topic).first()
+        # A reply hidden after it was accepted (a report's "hide") is not quoted at the top.
+        answer = (
+            AcceptedAnswer.objects.select_related("post__poster")
+            .filter(topic=topic, post__approved=True)
+            .first()
+        )
         context["accepted_answer"] = answer
         context["board"] = getattr(topic.forum, "board", None)
         context["is_mutual_help"] = bool(
@@ -61,6 +81,9 @@ class TopicView(machina_views.TopicView):
         )
         context["can_report"] = user.is_authenticated and handler.can_see_topic(topic, user)
         context["official_ids"] = official_post_ids(topic=topic)
+        _posters_visible_posts_count_set(
+            posts=context["posts"], user=user, permission_handler=handler
+        )
         context["posts_cache_key"] = topic_posts_cache_key(
             user=user,
             topic=topic,
@@ -73,12 +96,50 @@ class TopicView(machina_views.TopicView):
         return context
 
 
+def _posters_visible_posts_count_set(*, posts, user, permission_handler) -> None:
+    """Each author's post count as this reader may see it (``poster.visible_posts_count``).
+
+    machina's ``forum_profile.posts_count`` counts private complaints and owners' boards too: a
+    reader could learn that a neighbour posts where they cannot look. One grouped query for the
+    authors of the page.
+    """
+    poster_ids = {post.poster_id for post in posts if post.poster_id}
+    if not poster_ids:
+        return
+    counts = dict(
+        visible_posts_in(
+            posts=Post.objects.filter(poster_id__in=poster_ids, approved=True),
+            user=user,
+            permission_handler=permission_handler,
+        )
+        .order_by()
+        .values("poster_id")
+        .annotate(n=Count("pk"))
+        .values_list("poster_id", "n")
+    )
+    for post in posts:
+        if post.poster_id:
+            post.poster.visible_posts_count = counts.get(post.poster_id, 0)
+
+
 class SafeAttachmentsMixin:
     attachment_formset_class = SafeAttachmentFormset
 
-    def form_valid(self, *args, **kwargs):
-        with transaction.atomic():
-            return super().form_valid(*args, **kwargs)
+    def form_valid(self, post_form, *args, **kwargs):
+        user = self.request.user
+        claims_slot = not self.preview and not getattr(post_form, "_was_update", True)
+        if claims_slot:
+            refusal = posting.post_rate_limit_take(user=user)
+            if refusal:
+                post_form.add_error(None, forms.ValidationError(refusal, code="rate_limited"))
+                return self.form_invalid(post_form, *args, **kwargs)
+        try:
+            with transaction.atomic():
+                return super().form_valid(post_form, *args, **kwargs)
+        except BaseException:
+            if claims_slot:
+                posting.post_rate_limit_release(user=user)
+            raise
 
 
 class TopicCreateView(SafeAttachmentsMixin, machina_views.TopicCreateView):

@@ -43,7 +43,8 @@ def test_members_are_refused_the_queues_and_the_report(client, case, member):
 
     assert client.get("/triage/").status_code == 403
     assert client.get("/triage/reports/").status_code == 403
-    assert client.get(f"/triage/case/{case.pk}/").status_code == 403
+    assert client.get(f"/triage/case/{case.pk}/").status_code == 404
+    assert client.get(f"/triage/case/{case.pk + 1000}/").status_code == 404
     assert client.get("/triage/department/engineering/").status_code == 403
 
 
@@ -140,12 +141,12 @@ def test_department_staff_see_only_their_own_department(
     assert client.get("/triage/reports/").status_code == 403
 
     login(client, design_staff)
-    assert client.get(f"/triage/case/{case.pk}/").status_code == 403
+    assert client.get(f"/triage/case/{case.pk}/").status_code == 404
     assert "卫生间漏水" not in client.get("/triage/department/design/").content.decode()
     response = client.post(
         reverse("cases:case_action", args=[case.pk, "take"]), {"version": case.version}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_department_staff_reply_officially_and_resolve(client, case, moderator, engineering_staff):
@@ -209,7 +210,7 @@ def test_the_member_sees_the_case_on_the_topic_and_rates_it(
     other = UserFactory(username="nosy")
     login(client, other)
     refused = client.post(reverse("cases:case_rate", args=[case.pk]), {"satisfaction": 1})
-    assert refused.status_code == 403
+    assert refused.status_code == 404
 
 
 def test_the_member_cases_selector_and_tag_list_only_the_members_own_cases(case, moderator):
