@@ -174,3 +174,30 @@ def test_a_board_in_a_hidden_category_is_neither_listed_nor_readable(boards, mem
     assert category not in listable
     assert help_forum not in listable
     assert help_forum.pk not in handler.get_readable_forum_ids(member)
+
+
+def test_denied_or_other_grants_keep_the_moderation_queue_shortcut(
+    boards, member, django_assert_max_num_queries
+):
+    from machina.apps.forum_permission.models import GroupForumPermission
+
+    group = Group.objects.create(name="互助热心组")
+    member.groups.add(group)
+    forum = boards[Board.Kind.MUTUAL_HELP].forum
+    approve = ForumPermission.objects.get(codename="can_approve_posts")
+    GroupForumPermission.objects.create(
+        permission=approve, group=group, forum=forum, has_perm=False
+    )
+    UserForumPermission.objects.create(permission=approve, user=member, forum=forum, has_perm=False)
+    GroupForumPermission.objects.create(
+        permission=ForumPermission.objects.get(codename="can_lock_topics"),
+        group=group,
+        forum=forum,
+        has_perm=True,
+    )
+    handler = ClubPermissionHandler()
+
+    with django_assert_max_num_queries(2):
+        assert not handler.can_access_moderation_queue(member)
+    assert not handler._may_be_granted(member, "can_approve_posts")
+    assert handler._may_be_granted(member, "can_lock_topics")

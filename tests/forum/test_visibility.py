@@ -76,3 +76,39 @@ def test_private_complaint_never_shows_in_search(
     assert "我家门牌号被泄露" in search_titles(client, "门牌号")
     client.force_login(staff_of("property"))
     assert "我家门牌号被泄露" in search_titles(client, "门牌号")
+
+
+def test_public_topics_are_seen_by_visitors_members_and_department_staff(boards, member, owner_a):
+    from django.contrib.auth.models import AnonymousUser
+
+    public = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="公开")
+    shown = make_topic(forum=boards[Board.Kind.COMPLAINTS].forum, poster=member, subject="公开投诉")
+    TopicVisibility.objects.create(topic=shown, staff_only=False)
+
+    for reader in (AnonymousUser(), owner_a, staff_of("property")):
+        assert sees(reader, public)
+        assert sees(reader, shown)
+
+
+def test_a_topic_in_an_owners_board_is_seen_by_its_owners_only(project_a, owner_a, member):
+    topic = make_topic(forum=project_a.owners_board.forum, poster=owner_a, subject="业主议事")
+
+    assert sees(owner_a, topic)
+    assert not sees(member, topic)
+
+
+def test_the_rules_apply_to_posts_through_their_topic(boards, private_complaint, member, owner_a):
+    from machina.apps.forum_conversation.models import Post
+
+    from forum.visibility import topic_visibility_q
+
+    public = make_topic(forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="公开")
+
+    def readable_posts(user):
+        posts = Post.objects.filter(topic_visibility_q(user=user, prefix="topic__"))
+        return set(posts.values_list("topic__subject", flat=True))
+
+    assert readable_posts(owner_a) == {"公开"}
+    assert readable_posts(member) == {"公开", private_complaint.subject}
+    assert readable_posts(staff_of("property")) == {"公开", private_complaint.subject}
+    assert public.subject in readable_posts(staff_of("engineering"))
