@@ -93,6 +93,10 @@ SECRETS = {
     "SWEEP-SURVEY-会所漏水": {"service"},
 }
 SURVEY_MARKER = "SWEEP-SURVEY-会所漏水"
+# An owners' vote of project A: its owners' business (and the staff who run votes).
+SECRETS["SWEEP-VOTE-加装连廊"] = {"owner_a", "service"}
+# The author's full mobile number: theirs only (staff without the PII right see it masked).
+SECRETS["13800138000"] = {"author"}
 
 
 @dataclass
@@ -320,7 +324,7 @@ def _surveys_build(o: dict, users: dict, admin, project_a) -> None:
     UnitArea.objects.create(project=project_a, building="1栋", unit="101", area="90")
     o["vote"] = owners_vote_create(
         project=project_a,
-        title="加装连廊",
+        title="SWEEP-VOTE-加装连廊",
         description="在 1 栋与 2 栋之间加装连廊。",
         closes_at=timezone.now() + datetime.timedelta(days=7),
         buildings="1栋",
