@@ -787,3 +787,22 @@ def test_admin_prefixes_refuse_visitors_and_members(sweep):
             if not (to_login or code in (403, 404, 405)):
                 problems.append(f"GET {url} as {role}: {code} {response.get('Location', '')}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_new_markers_are_shown_to_those_who_may_read_them(sweep):
+    """Positive control for the markers of the later apps: each is on a page of its reader, so
+    its absence elsewhere means it was withheld."""
+    objects, clients = sweep
+
+    vote = request_as(clients["owner_a"], "GET", f"/surveys/votes/{objects['vote'].pk}/")[1]
+    profile = request_as(clients["author"], "GET", reverse("me_profile"))[1]
+    signups = request_as(
+        clients["service"],
+        "GET",
+        reverse("activities_staff_signups", args=[objects["activity"].pk]),
+    )[1]
+
+    assert "SWEEP-VOTE-加装连廊" in vote
+    assert "13800138000" in profile
+    assert "138****8000" in signups  # the sign-up is listed, its mobile masked
