@@ -4,26 +4,42 @@ Built once per module. Every text that only some roles may read carries a marker
 so the sweep can check that no page, feed or file shows it to anyone else.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from machina.apps.forum_conversation.forum_attachments.models import Attachment
 from machina.apps.forum_conversation.forum_polls.models import TopicPoll, TopicPollOption
 from machina.apps.forum_conversation.models import Post, Topic
 
+from cms.models import HomePage
 from forum.boards.models import Board, PostReport, TopicVisibility
 from forum.boards.services import board_skeleton_ensure, moderators_group_ensure
-from forum.cases.models import Case, Department
+from forum.cases.models import Case, CaseFollowUp, Department
+from portal.activities.models import ActivityIndexPage, ActivityPage
+from portal.activities.services import activity_sign_up
 from portal.members.cards import card_token
 from portal.members.models import (
     MemberProfile,
+    PointsCategory,
     RedemptionItem,
     RedemptionRequest,
     UnitOwnership,
 )
 from portal.members.services import housing_project_ensure, unit_ownership_verify
+from portal.rewards.models import (
+    Fulfilment,
+    PlanLine,
+    PointsGrant,
+    PointsGrantRecipient,
+    PointsPlan,
+    RewardOutlet,
+)
+from portal.surveys.models import SurveyIndexPage, SurveyPage, UnitArea
+from portal.surveys.services import owners_vote_create, survey_submit
 from search.services import queue_process
 from tests.factories import UserFactory
 
@@ -50,6 +66,21 @@ SERVICE_PERMISSIONS = (
     "verify_unitownership",
     "change_redemptionrequest",
 )
+# Member service also runs activities, the points plan, surveys and owners' votes.
+SERVICE_APP_PERMISSIONS = {
+    "activities": (
+        "view_signup",
+        "add_signup",
+        "check_in_signup",
+        "export_signups",
+        "change_experiencesummary",
+        "view_experiencesummary",
+        "view_activity_plan",
+    ),
+    "rewards": ("view_pointsplan", "raise_planline", "approve_pointsgrant"),
+    "surveys": ("view_survey_results", "view_vote_audit"),
+    "cases": ("service_desk",),
+}
 
 # marker -> roles that may read it
 SECRETS = {
@@ -58,7 +89,14 @@ SECRETS = {
     "SWEEP-PENDING-13912345678": {"author", "moderator"},
     "SWEEP-ATTACHMENT-BYTES": {"author", "moderator", "property"},
     "SWEEP-RATING-态度很差": {"author", "moderator", "design"},
+    # An anonymous survey's answer: for the results' readers only (not even its author's name).
+    "SWEEP-SURVEY-会所漏水": {"service"},
 }
+SURVEY_MARKER = "SWEEP-SURVEY-会所漏水"
+# An owners' vote of project A: its owners' business (and the staff who run votes).
+SECRETS["SWEEP-VOTE-加装连廊"] = {"owner_a", "service"}
+# The author's full mobile number: theirs only (staff without the PII right see it masked).
+SECRETS["13800138000"] = {"author"}
 
 
 @dataclass
@@ -114,6 +152,10 @@ def world_build() -> World:
             content_type__app_label="portal", codename__in=SERVICE_PERMISSIONS
         )
     )
+    for app_label, codenames in SERVICE_APP_PERMISSIONS.items():
+        service_group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
     users["service"] = UserFactory(username="sweep_service", is_staff=True)
     users["service"].groups.add(service_group)
 
@@ -199,7 +241,92 @@ def world_build() -> World:
     o["redemption"] = RedemptionRequest.objects.create(member=author, item=item, points_cost=100)
     o["card_token"] = card_token(profile=MemberProfile.objects.get(user=author))
 
+    _activities_build(o, users)
+    _rewards_build(o, users, admin)
+    _surveys_build(o, users, admin, project_a)
+    o["follow_up"] = CaseFollowUp.objects.create(case=o["case_design"], kind="callback")
+
     # Index everything, as the task does after a commit, so the search page has the markers.
     while queue_process()["processed"]:
         pass
     return World(users=users, objects=o)
+
+
+def _publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def _activities_build(o: dict, users: dict) -> None:
+    """An activity next week, with the author signed up (with a companion)."""
+    home = HomePage.objects.get()
+    index = _publish(home, ActivityIndexPage(title="会员活动", slug="sweep-activities"))
+    starts = timezone.now() + datetime.timedelta(days=7)
+    o["activity"] = _publish(
+        index,
+        ActivityPage(
+            title="茶艺沙龙",
+            slug="sweep-tea",
+            capacity=10,
+            max_companions=2,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            place="翠湖天地会所",
+            address="上海市翠湖路 1 号",
+            city="上海",
+            summary="品茶与邻里交流",
+        ),
+    )
+    o["signup"] = activity_sign_up(activity=o["activity"], member=users["author"], companions=1)
+
+
+def _rewards_build(o: dict, users: dict, admin) -> None:
+    """A fulfilment of the author's redemption, a plan line and a grant awaiting approval."""
+    outlet = RewardOutlet.objects.create(name="翠湖服务中心", kind="service_centre")
+    outlet.staff.add(users["service"])
+    o["fulfilment"] = Fulfilment.objects.create(
+        request=o["redemption"],
+        method="pickup",
+        status=Fulfilment.Status.READY,
+        code="SWEEPCODE01",
+        code_expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    year = timezone.localdate().year
+    plan, _created = PointsPlan.objects.get_or_create(year=year, defaults={"name": f"{year} 计划"})
+    o["plan_line"], _created = PlanLine.objects.get_or_create(
+        plan=plan, category=PointsCategory.values[0], defaults={"budget": 100000}
+    )
+    o["grant"] = PointsGrant.objects.create(
+        line=o["plan_line"], reward_points=50, reason="线下活动补发", created_by=admin
+    )
+    PointsGrantRecipient.objects.create(grant=o["grant"], member=users["author"])
+
+
+def _surveys_build(o: dict, users: dict, admin, project_a) -> None:
+    """An anonymous survey answered by the author; an owners' vote of project A."""
+    home = HomePage.objects.get()
+    index = _publish(home, SurveyIndexPage(title="问卷调查", slug="sweep-surveys"))
+    o["survey"] = _publish(
+        index,
+        SurveyPage(
+            title="会所满意度",
+            slug="sweep-survey",
+            anonymous=True,
+            closes_at=timezone.now() + datetime.timedelta(days=7),
+            questions=[
+                {"type": "text", "value": {"key": "say", "label": "意见", "required": True}},
+            ],
+        ),
+    )
+    survey_submit(survey=o["survey"], data={"q-say": SURVEY_MARKER}, member=users["author"])
+    UnitArea.objects.create(project=project_a, building="1栋", unit="101", area="90")
+    o["vote"] = owners_vote_create(
+        project=project_a,
+        title="SWEEP-VOTE-加装连廊",
+        description="在 1 栋与 2 栋之间加装连廊。",
+        closes_at=timezone.now() + datetime.timedelta(days=7),
+        buildings="1栋",
+        by=admin,
+    )

@@ -50,22 +50,42 @@ def member_search(*, query: str) -> QuerySet:
     )
 
 
-def member_overview(*, member) -> dict:
-    """What the desk sees on one page: level, units, cases, posts, points and redemptions."""
+def member_overview(*, member, viewer) -> dict:
+    """What the desk sees on one page: level, units, cases, posts, points and redemptions.
+
+    Only what ``viewer`` may read on the boards is named: a case on a topic the viewer may not
+    read (a staff-only complaint for another department, an owners' board) is listed without
+    its subject (``desk_subject`` is empty), and such posts are left out."""
+    from machina.core.loading import get_class
+
+    from forum.boards.selectors import visible_posts_in, visible_topics_in
     from forum.cases.selectors import case_list_for_member
     from portal.members.models import RedemptionRequest, UnitOwnership
     from portal.members.points import points_balances
     from portal.members.selectors import member_ownerships, member_profile_for
 
+    handler = get_class("forum_permission.handler", "PermissionHandler")()
     cases = case_list_for_member(member=member)
+    open_cases = list(cases.filter(status__in=Case.OPEN_STATUSES)[:20])
+    recent_cases = list(cases.exclude(status__in=Case.OPEN_STATUSES)[:10])
+    readable = set(
+        visible_topics_in(
+            topics=Topic.objects.filter(pk__in=[c.topic_id for c in open_cases + recent_cases]),
+            user=viewer,
+            permission_handler=handler,
+        ).values_list("pk", flat=True)
+    )
+    for case in open_cases + recent_cases:
+        case.desk_subject = case.topic.subject if case.topic_id in readable else ""
+    posts = Post.objects.filter(poster=member, approved=True)
     return {
         "member": member,
         "profile": member_profile_for(user=member),
         "units": member_ownerships(member=member).filter(status=UnitOwnership.Status.VERIFIED),
-        "open_cases": list(cases.filter(status__in=Case.OPEN_STATUSES)[:20]),
-        "recent_cases": list(cases.exclude(status__in=Case.OPEN_STATUSES)[:10]),
+        "open_cases": open_cases,
+        "recent_cases": recent_cases,
         "recent_posts": list(
-            Post.objects.filter(poster=member, approved=True)
+            visible_posts_in(posts=posts, user=viewer, permission_handler=handler)
             .select_related("topic__forum")
             .order_by("-created")[:10]
         ),

@@ -66,7 +66,7 @@ def desk_member(request, user_id: int):
     _desk_user(request)
     member = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
     show_pii = request.user.has_perm(PII_PERMISSION)
-    overview = desk.member_overview(member=member)
+    overview = desk.member_overview(member=member, viewer=request.user)
     units = list(overview["units"])
     form = forms.DeskCaseForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():

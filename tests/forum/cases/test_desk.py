@@ -179,3 +179,25 @@ def test_the_desk_finds_its_way_in_from_the_header(client, desk_staff, caller, m
 
     client.force_login(member)
     assert 'data-testid="nav-desk"' not in client.get("/me/").content.decode()
+
+
+def test_the_desk_page_names_only_the_topics_the_desk_may_read(
+    client, desk_staff, caller, boards, complaint_forum, departments, project_a
+):
+    """The URL sweep found the desk page naming a staff-only complaint (routed to another
+    department) and the caller's owners' board posts to a desk clerk who may read neither."""
+    from tests.conftest import make_topic
+
+    private = make_topic(forum=complaint_forum, poster=caller, subject="门牌号被泄露")
+    TopicVisibility.objects.create(topic=private, staff_only=True)
+    Case.objects.create(topic=private, department=departments["property"], status="assigned")
+    public = make_topic(forum=complaint_forum, poster=caller, subject="外立面色差")
+    Case.objects.create(topic=public, department=departments["design"], status="assigned")
+    make_topic(forum=project_a.owners_board.forum, poster=caller, subject="电梯维保进度")
+    client.force_login(desk_staff)
+
+    page = client.get(f"/triage/desk/member/{caller.pk}/").content.decode()
+
+    assert "外立面色差" in page
+    assert "门牌号被泄露" not in page and "电梯维保进度" not in page
+    assert "您无权查看的主题" in page  # the case is still listed, by number and status

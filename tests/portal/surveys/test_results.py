@@ -88,6 +88,7 @@ def test_results_page_shows_the_charts(client, analyst, survey):
     assert page.count('data-testid="question-result"') == 6
     assert 'data-testid="cross-tab"' in page
     assert "参观过" in page
+    assert "onchange" not in page  # no inline handler: the CSP would block it (URL sweep)
 
 
 def test_csv_export_neutralises_formulas_and_names_respondents(client, analyst, survey):
