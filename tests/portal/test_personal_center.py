@@ -123,7 +123,7 @@ def test_another_member_sees_only_their_own_data(client, member, other_member):
     client.force_login(member)
     assert "端午活动" in client.get("/me/points/").text
     assert "13812341234" in client.get("/me/profile/").text
-    assert json.loads(client.get("/me/data.json").content)["account"]["username"] == "member1"
+    assert json.loads(client.get("/me/data.json").content)["账户"]["用户名"] == "member1"
 
     client.force_login(other_member)
 
