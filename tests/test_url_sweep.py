@@ -199,7 +199,7 @@ TABLE: dict[str, Entry] = {
     ),
     "staff_redemptions": simple(only("service")),
     "staff_redemption_decide": simple(
-        everyone(NO_METHOD), only("service"), kwargs=lambda o: {"pk": o["redemption"].pk}
+        everyone(NO_METHOD), only("service"), kwargs=lambda o: {"pk": o["fulfilment"].pk}
     ),
     # Anyone may scan a card (a shop's till has no account); the token is signed.
     "member_card_verify": entry(
