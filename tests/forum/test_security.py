@@ -8,6 +8,7 @@ import threading
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import connections
 from django.test import Client
@@ -207,12 +208,13 @@ def test_automatic_complaint_replies_do_not_make_a_member_trusted(client, boards
 
 def test_moderator_approved_posts_make_a_member_trusted(boards, member):
     topic = make_topic(forum=boards[Board.Kind.COMMUNITY].forum, poster=UserFactory(), subject="球")
+    before = posting.moderator_approved_posts_count(user=member)
     for n in range(posting.TRUSTED_AFTER_APPROVED_POSTS):
         post = unapproved_reply(topic, member, content=f"我来{n}")
         post.approved = True  # what machina's moderation queue does on approval
         post.save()
 
-    assert posting.moderator_approved_posts_count(user=member) == 3
+    assert posting.moderator_approved_posts_count(user=member) == before + 3
     assert posting.member_trust_update(user=member)
 
 
@@ -238,7 +240,12 @@ CACHE_BACKENDS = {
 def test_simultaneous_claims_get_one_slot(settings, boards, member, backend):
     if backend == "redis" and not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set")
-    settings.CACHES = {**settings.CACHES, "default": CACHE_BACKENDS[backend]}
+    backend_settings = dict(CACHE_BACKENDS[backend])
+    if backend == "redis":
+        # This worker's own Redis database (portal/settings/test.py): another xdist worker's
+        # cache.clear() flushes the database named by REDIS_URL, keys and all.
+        backend_settings["LOCATION"] = django_settings.CACHES["default"]["LOCATION"]
+    settings.CACHES = {**settings.CACHES, "default": backend_settings}
     # Groups prefetched: the threads read no database.
     member = type(member).objects.prefetch_related("groups").get(pk=member.pk)
     barrier = threading.Barrier(8)
