@@ -205,6 +205,7 @@ def member_data_export(*, member: User) -> dict:
     labels as the site shows them (in the member's language), choices by their names, times in
     local time."""
     profile = member_profile_ensure(user=member)
+    balances = points_balances(member=member)
     profile_fields = [
         f for f in MemberProfile._meta.concrete_fields if f.name not in ("id", "user", "level")
     ]
@@ -238,8 +239,8 @@ def member_data_export(*, member: User) -> dict:
         ],
         str(_("Points")): {
             str(_("Balances")): {
-                str(_("Reward points")): points_balances(member=member)["reward"],
-                str(_("Upgrade points")): points_balances(member=member)["upgrade"],
+                str(_("Reward points")): balances["reward"],
+                str(_("Upgrade points")): balances["upgrade"],
             },
             str(_("Entries")): [
                 {
