@@ -61,6 +61,40 @@ def signups_for_activity(*, activity: ActivityPage) -> QuerySet[Signup]:
     )
 
 
+def attendees(*, activity: ActivityPage) -> QuerySet[User]:
+    """The members checked in at the activity (whatever became of the sign-up since), in id
+    order; anonymised members left out. Bulk points grants and survey audiences read this."""
+    return (
+        User.objects.filter(
+            activity_signups__activity=activity,
+            activity_signups__checked_in_at__isnull=False,
+            member_profile__anonymised_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def attended(*, activity_id: int, member: User) -> bool:
+    return Signup.objects.filter(
+        activity_id=activity_id, member=member, checked_in_at__isnull=False
+    ).exists()
+
+
+def activities_with_attendees(*, since: datetime.datetime) -> QuerySet[ActivityPage]:
+    """Activities that started since ``since`` and checked someone in, newest first, each with
+    ``n_attended``."""
+    return (
+        ActivityPage.objects.filter(
+            starts_at__gte=since,
+            starts_at__lte=timezone.now(),
+            signups__checked_in_at__isnull=False,
+        )
+        .annotate(n_attended=Count("signups"))
+        .order_by("-starts_at", "-pk")
+    )
+
+
 # --- eligibility -----------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import MOBILE_REGEX
@@ -41,6 +42,14 @@ class BudgetChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+def _activity_label(activity) -> str:
+    return _("%(date)s %(title)s (%(count)s checked in)") % {
+        "date": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d"),
+        "title": activity.title,
+        "count": activity.n_attended,
+    }
+
+
 class GrantForm(forms.Form):
     line = forms.ModelChoiceField(label=_("Plan line"), queryset=PlanLine.objects.none())
     reward_points = forms.IntegerField(label=_("Reward points each"), min_value=1, max_value=100000)
@@ -56,12 +65,21 @@ class GrantForm(forms.Form):
     )
     segment_level = forms.ChoiceField(label=_("Or everyone at level"), required=False)
     segment_project = forms.ChoiceField(label=_("Or verified owners in"), required=False)
+    segment_activity = forms.ModelChoiceField(
+        label=_("Or the members checked in at"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        help_text=_("Activities of the past two years that checked members in."),
+    )
 
-    def __init__(self, *args, lines, levels, projects, **kwargs):
+    def __init__(self, *args, lines, levels, projects, activities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = lines
         self.fields["segment_level"].choices = [("", "—"), *((lv.code, lv.name) for lv in levels)]
         self.fields["segment_project"].choices = [("", "—"), *((p.pk, p.name) for p in projects)]
+        self.fields["segment_activity"].queryset = activities
+        self.fields["segment_activity"].label_from_instance = _activity_label
 
     def clean(self):
         data = super().clean()
@@ -69,9 +87,13 @@ class GrantForm(forms.Form):
             bool((data.get("member_numbers") or "").strip()),
             bool(data.get("segment_level")),
             bool(data.get("segment_project")),
+            bool(data.get("segment_activity")),
         ]
         if sum(chosen) != 1:
             raise forms.ValidationError(
-                _("Choose the members one way: member numbers, a level or a housing project.")
+                _(
+                    "Choose the members one way: member numbers, a level, a housing project "
+                    "or an activity's attendees."
+                )
             )
         return data

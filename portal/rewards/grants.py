@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.activities.models import ActivityPage
+from portal.activities.selectors import attendees
 from portal.members.models import MemberProfile, PointsEntry, UnitOwnership, User
 from portal.members.points import (
     PointsError,
@@ -63,6 +65,11 @@ def members_by_segment(*, level: str = "", project: int | None = None) -> list[U
     return list(members.distinct().order_by("pk"))
 
 
+def members_by_activity(*, activity: ActivityPage) -> list[User]:
+    """The members checked in at the activity (an activity nobody attended grants nobody)."""
+    return list(attendees(activity=activity))
+
+
 def grant_needs_approval(*, total: int) -> bool:
     return total > settings.POINTS_GRANT_APPROVAL_THRESHOLD
 
@@ -76,7 +83,9 @@ def grant_create(
     reward_points: int,
     upgrade_points: int = 0,
     reason: str,
+    activity: ActivityPage | None = None,
 ) -> PointsGrant:
+    """``activity``: the activity whose attendees ``members`` are, recorded with the grant."""
     if not by.has_perm(GRANT_PERMISSION):
         raise PermissionDenied(_("You may not grant points."))
     if not reason.strip():
@@ -96,6 +105,7 @@ def grant_create(
         reward_points=reward_points,
         upgrade_points=upgrade_points,
         reason=reason.strip()[:200],
+        activity=activity,
         created_by=by,
     )
     grant.full_clean()

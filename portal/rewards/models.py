@@ -343,6 +343,15 @@ class PointsGrant(models.Model):
     reward_points = models.PositiveIntegerField(_("reward points each"))
     upgrade_points = models.PositiveIntegerField(_("upgrade points each"), default=0)
     reason = models.CharField(_("reason"), max_length=200)
+    # The activity whose checked-in attendees were granted, when they were the list.
+    activity = models.ForeignKey(
+        "activities.ActivityPage",
+        verbose_name=_("attendees of activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.AWAITING_APPROVAL
     )

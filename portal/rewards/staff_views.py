@@ -1,17 +1,20 @@
 """Staff pages of the points plan: the plan view (and its export), budget changes, bulk grants."""
 
 import csv
+import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.activities.selectors import activities_with_attendees
 from portal.members.models import HousingProject, MemberLevel
 from portal.members.points import PointsError
 from portal.rewards.forms import BudgetChangeForm, GrantForm, RejectForm
@@ -22,6 +25,7 @@ from portal.rewards.grants import (
     grant_create,
     grant_reject,
     grant_reverse,
+    members_by_activity,
     members_by_numbers,
     members_by_segment,
 )
@@ -31,6 +35,8 @@ from portal.rewards.selectors import effectiveness_report, plan_summary
 from portal.rewards.views import staff_permission
 
 PLAN_PERMISSION = "rewards.view_pointsplan"
+# How far back the grant form offers activities whose attendees can be granted.
+GRANT_ACTIVITY_DAYS = 2 * 365
 
 
 def _cell(value) -> str:
@@ -105,6 +111,9 @@ def _grant_form(request):
         lines=PlanLine.objects.filter(plan__year=timezone.localdate().year).select_related("plan"),
         levels=MemberLevel.objects.order_by("rank"),
         projects=HousingProject.objects.order_by("name"),
+        activities=activities_with_attendees(
+            since=timezone.now() - datetime.timedelta(days=GRANT_ACTIVITY_DAYS)
+        ),
     )
 
 
@@ -114,8 +123,11 @@ def grants(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            activity = data["segment_activity"]
             if data["member_numbers"].strip():
                 members = members_by_numbers(text=data["member_numbers"])
+            elif activity:
+                members = members_by_activity(activity=activity)
             else:
                 members = members_by_segment(
                     level=data["segment_level"], project=int(data["segment_project"] or 0) or None
@@ -127,6 +139,7 @@ def grants(request):
                 reward_points=data["reward_points"],
                 upgrade_points=data["upgrade_points"] or 0,
                 reason=data["reason"],
+                activity=activity,
             )
         except PointsError as exc:
             messages.error(request, str(exc))
@@ -148,7 +161,12 @@ def grants(request):
                 )
             return redirect("grants")
     page = Paginator(
-        PointsGrant.objects.select_related("line", "line__plan", "created_by", "decided_by"), 30
+        PointsGrant.objects.select_related(
+            "line", "line__plan", "created_by", "decided_by", "activity"
+        )
+        .annotate(n_recipients=Count("recipients"))
+        .order_by("-created_at", "-pk"),
+        30,
     ).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,5 +1,6 @@
 """Who may answer a survey: ``survey_audience_includes(survey=..., user=...)``."""
 
+from portal.activities.selectors import attended
 from portal.members.models import MemberProfile, UnitOwnership
 from portal.surveys.models import Audience, SurveyPage
 
@@ -31,4 +32,6 @@ def survey_audience_includes(*, survey: SurveyPage, user) -> bool:
         return Case.objects.filter(
             topic__poster=user, status__in=(Case.Status.RESOLVED, Case.Status.CLOSED)
         ).exists()
+    if survey.audience == Audience.ATTENDEES:
+        return bool(survey.activity_id) and attended(activity_id=survey.activity_id, member=user)
     return False

@@ -38,6 +38,7 @@ class Audience(models.TextChoices):
     LEVELS = "levels", _("Members of the chosen levels")
     OWNERS = "owners", _("Verified owners of the chosen projects")
     CASE_AUTHORS = "case_authors", _("Members whose complaint or suggestion was resolved")
+    ATTENDEES = "attendees", _("Members checked in at the chosen activity")
 
 
 class SurveyPage(Page):
@@ -54,6 +55,15 @@ class SurveyPage(Page):
     )
     projects = ParentalManyToManyField(
         "portal.HousingProject", verbose_name=_("housing projects"), blank=True, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "activities.ActivityPage",
+        verbose_name=_("activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followup_surveys",
+        help_text=_("For the audience “checked in at the chosen activity”: its 回访 survey."),
     )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
@@ -86,6 +96,7 @@ class SurveyPage(Page):
                 FieldPanel("audience"),
                 FieldPanel("levels"),
                 FieldPanel("projects"),
+                FieldPanel("activity"),
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("anonymous"),
                 FieldPanel("feeds_profile"),
@@ -111,6 +122,8 @@ class SurveyPage(Page):
                 _("question %(n)d: %(problem)s") % {"n": n, "problem": p}
                 for n, p in sorted(problems.items())
             )
+        if self.audience == Audience.ATTENDEES and not self.activity_id:
+            errors["activity"] = _("Choose the activity whose attendees may answer.")
         if self.anonymous and self.feeds_profile:
             errors["feeds_profile"] = _("An anonymous survey cannot copy answers to profiles.")
         if self.pk and not self.anonymous:
