@@ -49,6 +49,8 @@ def signups_for_member(*, member: User) -> QuerySet[Signup]:
         Signup.objects.filter(member=member)
         .exclude(status=Signup.Status.CANCELLED, checked_in_at__isnull=True)
         .select_related("activity")
+        # The surveys that name the activity (surveys' audience "attendees"): its 回访.
+        .prefetch_related("activity__followup_surveys")
         .order_by("-activity__starts_at")
     )
 

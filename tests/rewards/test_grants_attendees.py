@@ -4,14 +4,13 @@ approval and reversal rules as any grant, and only staff who may grant see or us
 import pytest
 from django.utils import timezone
 
-from portal.activities.models import Signup
+from cms.models import HomePage
+from portal.activities.models import ActivityIndexPage, Signup
 from portal.members.models import PointsEntry
 from portal.members.points import PointsError, points_balance
 from portal.members.profiles import member_profile_ensure
 from portal.rewards.grants import grant_approve, grant_create, grant_reverse, members_by_activity
 from portal.rewards.models import PlanLine, PointsGrant, PointsPlan
-from cms.models import HomePage
-from portal.activities.models import ActivityIndexPage
 from tests.activities.conftest import activity_staff, make_activity, publish_child
 from tests.factories import UserFactory
 from tests.rewards.conftest import staff_with
