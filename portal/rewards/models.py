@@ -320,7 +320,13 @@ class PlanEntry(models.Model):
     class Meta:
         verbose_name = _("plan entry")
         verbose_name_plural = _("plan entries")
-        indexes = [models.Index(fields=["year", "category", "month", "kind"])]
+        # Every column the plan view groups and sums, so it reads the index alone.
+        indexes = [
+            models.Index(
+                fields=["year", "line", "category", "month", "kind", "amount"],
+                name="rewards_planentry_year_sums",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.line} {self.kind} {self.amount}"

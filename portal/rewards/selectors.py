@@ -1,7 +1,10 @@
 import datetime
+import hashlib
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,6 +102,40 @@ def _row(*, label: str, line) -> dict:
     }
 
 
+_GRANTS, _OTHER = "__grants", "__other"
+
+
+def _levels_reached(*, start, end, levels: list[MemberLevel]) -> dict[int, int]:
+    """Per level, the members whose upgrade balance crossed its threshold in [start, end):
+    counted in SQL over the members who earned upgrade points in the period (only they can
+    have crossed one), each one's balance before and after summed from their whole history."""
+    if not levels:
+        return {}
+    upgrade = PointsEntry.objects.filter(ledger=PointsEntry.Ledger.UPGRADE, created_at__lt=end)
+    earners = upgrade.filter(created_at__gte=start, amount__gt=0).values("member")
+    balances = (
+        upgrade.filter(member__in=earners)
+        .values("member")
+        .annotate(
+            before=Coalesce(Sum("amount", filter=Q(created_at__lt=start)), 0),
+            after=Sum("amount"),
+        )
+    )
+    counts = balances.aggregate(
+        **{
+            f"level_{level.pk}": Count(
+                "member",
+                filter=Q(
+                    before__lt=level.upgrade_points_threshold,
+                    after__gte=level.upgrade_points_threshold,
+                ),
+            )
+            for level in levels
+        }
+    )
+    return {level.pk: counts[f"level_{level.pk}"] or 0 for level in levels}
+
+
 def effectiveness_report(*, year: int) -> dict:
     """积分计划效用分析: what the year's points bought. Per event (the rules' events): payments,
     members reached, reward points issued and their cost; grants; redemptions; members who
@@ -110,53 +147,53 @@ def effectiveness_report(*, year: int) -> dict:
     earned = PointsEntry.objects.filter(
         ledger=PointsEntry.Ledger.REWARD, amount__gt=0, created_at__gte=start, created_at__lt=end
     )
-    events = []
-    by_event = (
-        earned.filter(rule__isnull=False)
-        .values("rule__event")
+    # One pass over the year's reward entries: by the paying rule's event, bulk grants, the rest.
+    source = Case(
+        When(rule__isnull=False, then=F("rule__event")),
+        When(source_key__startswith="grant:", then=Value(_GRANTS)),
+        default=Value(_OTHER),
+        output_field=CharField(),
+    )
+    by_source = {
+        row["source"]: row
+        for row in earned.annotate(source=source)
+        .values("source")
         .annotate(
             payments=Count("pk"), members=Count("member", distinct=True), points=Sum("amount")
         )
-        .order_by("-points")
-    )
-    for row in by_event:
-        event = POINTS_EVENTS.get(row["rule__event"])
+        .order_by()
+    }
+    events = []
+    for code, row in sorted(by_source.items(), key=lambda item: -item[1]["points"]):
+        if code in (_GRANTS, _OTHER):
+            continue
+        event = POINTS_EVENTS.get(code)
         events.append(
             {
-                "label": str(event.label) if event else row["rule__event"],
+                "label": str(event.label) if event else code,
                 "payments": row["payments"],
                 "members": row["members"],
                 "points": row["points"],
                 "cost": row["points"] * point_value,
             }
         )
-    grants = earned.filter(source_key__startswith="grant:").aggregate(
-        payments=Count("pk"), members=Count("member", distinct=True), points=Sum("amount")
-    )
-    other = (
-        earned.filter(rule__isnull=True)
-        .exclude(source_key__startswith="grant:")
-        .aggregate(
-            payments=Count("pk"), members=Count("member", distinct=True), points=Sum("amount")
-        )
-    )
-    for label, row in ((_("Bulk grants"), grants), (_("Other grants and corrections"), other)):
-        if row["payments"]:
-            events.append({**row, "label": str(label), "cost": row["points"] * point_value})
+    for code, label in ((_GRANTS, _("Bulk grants")), (_OTHER, _("Other grants and corrections"))):
+        row = by_source.get(code)
+        if row and row["payments"]:
+            events.append(
+                {
+                    "label": str(label),
+                    "payments": row["payments"],
+                    "members": row["members"],
+                    "points": row["points"],
+                    "cost": row["points"] * point_value,
+                }
+            )
     redeemed = Fulfilment.objects.filter(
         status=Fulfilment.Status.FULFILLED, fulfilled_at__gte=start, fulfilled_at__lt=end
     ).aggregate(count=Count("pk"), points=Sum("request__points_cost"))
-    upgrade = PointsEntry.objects.filter(ledger=PointsEntry.Ledger.UPGRADE, created_at__lt=end)
-    balances = upgrade.values("member").annotate(
-        before=Sum("amount", filter=Q(created_at__lt=start)), after=Sum("amount")
-    )
     levels = list(MemberLevel.objects.filter(upgrade_points_threshold__gt=0).order_by("rank"))
-    reached = {level.pk: 0 for level in levels}
-    for row in balances.filter(after__gt=0).values_list("before", "after").iterator():
-        before, after = row[0] or 0, row[1] or 0
-        for level in levels:
-            if before < level.upgrade_points_threshold <= after:
-                reached[level.pk] += 1
+    reached = _levels_reached(start=start, end=end, levels=levels)
     issued = sum(row["points"] for row in events)
     top = max((row["points"] for row in events), default=0) or 1
     for row in events:
@@ -173,3 +210,42 @@ def effectiveness_report(*, year: int) -> dict:
         "redeemed_points": redeemed["points"] or 0,
         "levels": [{"level": level, "reached": reached[level.pk]} for level in levels],
     }
+
+
+# Kept per version of what they read: a new ledger entry (every issue, redemption, expiry and
+# reversal writes one), a fulfilment moving, a budget or the point's value changing makes a
+# new key, so a stale figure is never shown; the key costs two or three index look-ups.
+REPORT_CACHE_SECONDS = 3600
+
+
+def _plan_version(*, year: int) -> str:
+    lines = PlanLine.objects.filter(plan__year=year).values_list(
+        "pk", "budget", "plan__point_value"
+    )
+    last_entry = PlanEntry.objects.aggregate(last=Max("pk"))["last"]
+    return f"{year}:{last_entry}:{sorted(lines)}"
+
+
+def plan_summary_cached(*, year: int) -> dict:
+    key = "rewards:plan:" + _version_hash(_plan_version(year=year))
+    summary = cache.get(key)
+    if summary is None:
+        summary = plan_summary(year=year)
+        cache.set(key, summary, REPORT_CACHE_SECONDS)
+    return summary
+
+
+def effectiveness_report_cached(*, year: int) -> dict:
+    fulfilment = Fulfilment.objects.aggregate(last=Max("updated_at"))["last"]
+    last_entry = PointsEntry.objects.aggregate(last=Max("pk"))["last"]
+    version = f"{_plan_version(year=year)}:{last_entry}:{fulfilment}"
+    key = "rewards:report:" + _version_hash(version)
+    report = cache.get(key)
+    if report is None:
+        report = effectiveness_report(year=year)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
+
+
+def _version_hash(version: str) -> str:
+    return hashlib.sha256(version.encode()).hexdigest()[:32]

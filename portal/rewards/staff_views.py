@@ -31,7 +31,7 @@ from portal.rewards.grants import (
 )
 from portal.rewards.models import PlanLine, PointsGrant
 from portal.rewards.plan import plan_line_budget_change
-from portal.rewards.selectors import effectiveness_report, plan_summary
+from portal.rewards.selectors import effectiveness_report_cached, plan_summary_cached
 from portal.rewards.views import staff_permission
 
 PLAN_PERMISSION = "rewards.view_pointsplan"
@@ -56,7 +56,7 @@ def _plan_year(year: int | None) -> int:
 @staff_permission(PLAN_PERMISSION)
 def plan_view(request, year=None):
     year = _plan_year(year)
-    summary = plan_summary(year=year)
+    summary = plan_summary_cached(year=year)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="points-plan-{year}.csv"'
@@ -205,7 +205,7 @@ def grant_decide(request, pk):
 
 @staff_permission(PLAN_PERMISSION)
 def plan_report(request, year):
-    report = effectiveness_report(year=_plan_year(year))
+    report = effectiveness_report_cached(year=_plan_year(year))
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="points-report-{year}.csv"'

@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Random, RowNumber
 from django.utils import timezone
 
 from portal.members.models import UnitOwnership
@@ -22,6 +24,8 @@ from portal.surveys.quorum import Tally
 # Below this many responses a group's results are not shown in an anonymous survey.
 MIN_GROUP = 5
 CROSS_TAB_DIMENSIONS = ("level", "city", "project")
+# Results are kept this long per survey version; a new response or revision makes a new version.
+RESULTS_CACHE_SECONDS = 3600
 
 
 def surveys_open_for(*, user) -> list[SurveyPage]:
@@ -141,6 +145,35 @@ def survey_response_count(*, survey: SurveyPage) -> int:
     return _submitted(survey).count()
 
 
+def survey_results_cache_key(*, survey: SurveyPage, total: int, part: str) -> str:
+    # The version is the published revision and the number of submitted responses: responses
+    # are only ever added, so a new one changes the key in every worker without a message
+    # between them (the count is the page's total, read anyway).
+    revision = survey.live_revision_id or survey.latest_revision_id or 0
+    return f"surveys:results:{survey.pk}:{revision}:{total}:{part}"
+
+
+def survey_results_cached(*, survey: SurveyPage, total: int) -> list[QuestionResult]:
+    """``survey_results`` kept per survey version (``total``: ``survey_response_count``)."""
+    key = survey_results_cache_key(survey=survey, total=total, part="all")
+    results = cache.get(key)
+    if results is None:
+        results = survey_results(survey=survey)
+        cache.set(key, results, RESULTS_CACHE_SECONDS)
+    return results
+
+
+def survey_cross_tabs_cached(*, survey: SurveyPage, dimension: str, total: int) -> list[dict]:
+    if dimension not in CROSS_TAB_DIMENSIONS:
+        raise ValueError(dimension)
+    key = survey_results_cache_key(survey=survey, total=total, part=dimension)
+    tabs = cache.get(key)
+    if tabs is None:
+        tabs = survey_cross_tabs(survey=survey, dimension=dimension)
+        cache.set(key, tabs, RESULTS_CACHE_SECONDS)
+    return tabs
+
+
 def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[QuestionResult]:
     """Per question: counts by choice (one GROUP BY for the whole survey), averages, NPS."""
     questions = survey.question_list
@@ -159,6 +192,9 @@ def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[Questio
             respondents[question.key] = counts.get(("", ""), 0)
         else:
             respondents[question.key] = sum(counts.values())
+    texts = _latest_texts(
+        survey=survey, keys=[q.key for q in questions if q.kind == "text"], limit=text_limit
+    )
     results = []
     for question in questions:
         result = QuestionResult(question=question, answered=respondents.get(question.key, 0))
@@ -191,14 +227,29 @@ def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[Questio
                 for row in question.rows
             ]
         elif question.kind == "text":
-            result.texts = list(
-                answers.filter(question=question.key)
-                .exclude(text="")
-                .order_by("?" if survey.anonymous else "-response_id")
-                .values_list("text", flat=True)[:text_limit]
-            )
+            result.texts = texts.get(question.key, [])
         results.append(result)
     return results
+
+
+def _latest_texts(*, survey: SurveyPage, keys: list[str], limit: int) -> dict[str, list[str]]:
+    """Up to ``limit`` free-text answers per question, newest first (in random order for an
+    anonymous survey), for all text questions in one query."""
+    if not keys:
+        return {}
+    order = Random() if survey.anonymous else F("response_id").desc()
+    rows = (
+        SurveyAnswer.objects.filter(survey=survey, question__in=keys)
+        .exclude(text="")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("question")], order_by=order))
+        .filter(rank__lte=limit)
+        .order_by("question", "rank")
+        .values_list("question", "text")
+    )
+    texts: dict[str, list[str]] = {}
+    for key, text in rows:
+        texts.setdefault(key, []).append(text)
+    return texts
 
 
 CROSS_TAB_KINDS = ("single_choice", "multiple_choice", "rating", "nps")

@@ -129,18 +129,21 @@ def _results_survey(request, page_id) -> SurveyPage:
 
 def survey_results(request, page_id):
     page = _results_survey(request, page_id)
-    results = selectors.survey_results(survey=page)
+    total = selectors.survey_response_count(survey=page)
+    results = selectors.survey_results_cached(survey=page, total=total)
     dimension = request.GET.get("by", "")
     cross_tabs = []
     if dimension in selectors.CROSS_TAB_DIMENSIONS:
-        cross_tabs = selectors.survey_cross_tabs(survey=page, dimension=dimension)
+        cross_tabs = selectors.survey_cross_tabs_cached(
+            survey=page, dimension=dimension, total=total
+        )
     return render(
         request,
         "surveys/survey_results.html",
         {
             "page": page,
             "results": results,
-            "total": selectors.survey_response_count(survey=page),
+            "total": total,
             "dimension": dimension,
             "dimensions": [
                 ("level", _("level")),
