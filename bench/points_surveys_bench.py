@@ -203,11 +203,9 @@ def main() -> None:
         username="bench_points_admin",
         defaults={"is_staff": True, "is_superuser": True, "email": "bpa@load.kehuhui.example"},
     )
-    member = (
-        User.objects.filter(username__startswith="m", member_profile__isnull=False)
-        .exclude(survey_participations__survey=survey)
-        .order_by("-pk")
-        .first()
+    # A member who has not answered the survey (the generated members all have).
+    member, _created = User.objects.get_or_create(
+        username="bench_points_member", defaults={"email": "bpm@load.kehuhui.example"}
     )
     staff, reader = Client(), Client()
     staff.force_login(admin)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Random, RowNumber
 from django.utils import timezone
@@ -234,22 +235,41 @@ def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[Questio
 
 def _latest_texts(*, survey: SurveyPage, keys: list[str], limit: int) -> dict[str, list[str]]:
     """Up to ``limit`` free-text answers per question, newest first (in random order for an
-    anonymous survey), for all text questions in one query."""
+    anonymous survey), for all text questions in one query: on PostgreSQL a UNION ALL of one
+    index scan with a LIMIT per question (a window over every text answer took a second at
+    100,000 responses); where a compound query cannot hold a LIMIT (SQLite), a window."""
     if not keys:
         return {}
-    order = Random() if survey.anonymous else F("response_id").desc()
-    rows = (
-        SurveyAnswer.objects.filter(survey=survey, question__in=keys)
-        .exclude(text="")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("question")], order_by=order))
-        .filter(rank__lte=limit)
-        .order_by("question", "rank")
-        .values_list("question", "text")
-    )
-    texts: dict[str, list[str]] = {}
-    for key, text in rows:
-        texts.setdefault(key, []).append(text)
-    return texts
+    answers = SurveyAnswer.objects.filter(survey=survey).exclude(text="")
+    order = "?" if survey.anonymous else "-response_id"
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [
+            answers.filter(question=key)
+            .order_by(order)
+            .values_list("question", "text", "response")[:limit]
+            for key in keys
+        ]
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    else:
+        window = Window(
+            RowNumber(),
+            partition_by=[F("question")],
+            order_by=Random() if survey.anonymous else F("response_id").desc(),
+        )
+        rows = (
+            answers.filter(question__in=keys)
+            .annotate(rank=window)
+            .filter(rank__lte=limit)
+            .values_list("question", "text", "response")
+        )
+    texts: dict[str, list[tuple[int, str]]] = {}
+    for key, text, response_id in rows:
+        texts.setdefault(key, []).append((response_id, text))
+    if survey.anonymous:
+        return {key: [text for _id, text in items] for key, items in texts.items()}
+    return {
+        key: [text for _id, text in sorted(items, reverse=True)] for key, items in texts.items()
+    }
 
 
 CROSS_TAB_KINDS = ("single_choice", "multiple_choice", "rating", "nps")
