@@ -73,8 +73,8 @@ def main(argv=None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
-    print("| page | as | status | p50 ms | p95 ms | SQL ms (p50) | queries |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| page | as | status | p50 ms | p95 ms | CPU ms (p50) | SQL ms (p50) | queries |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     profiles = []
     for name, path, username in pages():
         if wanted and name not in wanted or path is None:
@@ -82,7 +82,7 @@ def main(argv=None) -> int:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         client.get(path)
-        walls, sql, counts, status = [], [], [], None
+        walls, cpus, sql, counts, status = [], [], [], [], None
         profiler = cProfile.Profile()
         for _ in range(args.requests):
             spent = []
@@ -95,13 +95,14 @@ def main(argv=None) -> int:
                     spent.append(time.perf_counter() - began)
 
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timed):
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 if args.top:
                     profiler.enable()
                 response = client.get(path)
                 if args.top:
                     profiler.disable()
                 walls.append((time.perf_counter() - began) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
             status = response.status_code
             sql.append(sum(spent) * 1000)
             counts.append(len(captured.captured_queries))
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
         p95 = walls[min(len(walls) - 1, int(len(walls) * 0.95))]
         print(
             f"| {name} | {username} | {status} | {statistics.median(walls):.1f} | {p95:.1f} "
-            f"| {statistics.median(sql):.1f} | {max(counts)} |",
+            f"| {statistics.median(cpus):.1f} | {statistics.median(sql):.1f} | {max(counts)} |",
             flush=True,
         )
         if args.top:
