@@ -442,7 +442,8 @@ def main(argv=None) -> int:
         Server(minimal_env, free_port(), args.workers, MINIMAL_APP, "gunicorn-minimal") as minimal,
     ):
         cookies = {"visitor": None}
-        for role, username in (("member", found["member"]), ("moderator", found["moderator"])):
+        for role in ("member", "moderator", "department"):
+            username = found[role]
             if any(page["as"] == role for page in pages):
                 cookies[role] = login(server.port, username, args.password)
         print(

@@ -4,6 +4,7 @@ The pages must be the same with the kept answers as without them, for every kind
 and a change of a grant or of a group membership must hold on the very next request.
 """
 
+import io
 import re
 
 import pytest
@@ -226,3 +227,17 @@ def test_the_personal_center_query_count_does_not_grow_with_posts(client, boards
         make_topic(forum=forum, poster=member, subject=f"又一帖{n}")
 
     assert _queries(client, "/me/") <= few
+
+
+def test_the_reset_command_drops_the_kept_answers(world, owner_a, project_a):
+    from django.core.management import call_command
+
+    owners_forum = Board.objects.get(project=project_a).forum
+    kept = ClubPermissionHandler()
+    assert kept.can_read_forum(owners_forum, owner_a)
+    kept.permissions_save()
+    before = cache.get(PERMISSIONS_VERSION_KEY)
+
+    call_command("forum_permissions_reset", stdout=io.StringIO())
+
+    assert cache.get(PERMISSIONS_VERSION_KEY) != before
