@@ -16,6 +16,8 @@ takes effect on the next request. The answers are machina's own: each is stored 
 the boards (in order) and codenames it was computed for.
 """
 
+import hashlib
+import importlib.metadata
 import uuid
 
 from django.conf import settings
@@ -27,6 +29,7 @@ from mptt.utils import get_cached_trees
 
 from forum import visibility
 
+_MACHINA_VERSION = importlib.metadata.version("django-machina")
 PERMISSIONS_VERSION_KEY = "forum:permissions:version"
 PERMISSIONS_KEY_PREFIX = "forum:permissions:user:"
 # Bounds what a user's entry holds onto; it is rebuilt from two queries per question.
@@ -48,11 +51,19 @@ def _version_replace() -> None:
     cache.set(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def _rules_signature() -> str:
+    """What else the answers follow: machina's code and the default grants for members. A
+    deployment that changes either starts from fresh entries, whatever the cache still holds."""
+    defaults = getattr(settings, "MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS", [])
+    rules = f"{_MACHINA_VERSION}:{','.join(sorted(defaults))}"
+    return hashlib.sha256(rules.encode()).hexdigest()[:12]
+
+
 class _UserPermissions:
     """One user's stored answers: read once per request, written back when it learnt more."""
 
     def __init__(self, user_key: str):
-        self.key = f"{PERMISSIONS_KEY_PREFIX}{user_key}"
+        self.key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{user_key}"
         found = cache.get_many([self.key, PERMISSIONS_VERSION_KEY])
         self.version = found.get(PERMISSIONS_VERSION_KEY)
         if self.version is None:
