@@ -5,10 +5,12 @@
 Starts gunicorn (production settings, DEBUG off, 2 workers) on a free port of 127.0.0.1 against
 DATABASE_URL (PostgreSQL) and REDIS_URL, logs in a generated member and the bench moderator,
 then for every page of bench/pages.toml: samples a few requests (status, SQL queries from the
-X-Bench-Queries header), runs wrk for the duration and reads the workers' memory. The bare view
-is measured before each page; each page's throughput is also given as a ratio of the bare run
-just before it, which survives a noisy machine where absolute figures do not. Method and
-figures: docs/benchmarks.md.
+X-Bench-Queries header), runs wrk for the duration and reads the workers' memory. Two baselines
+are measured before each page: the bare view (a plain response through the site's whole
+middleware stack) and the minimal Django view (bench/minimal: a Django project with no
+middleware and one plain view, served by a second gunicorn with the same settings). Each page's
+throughput is given as a ratio of both runs just before it, which survives a noisy machine
+where absolute figures do not. Method and figures: docs/benchmarks.md.
 """
 
 import argparse
@@ -34,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VAR = ROOT / "var" / "bench"
 BARE_PATH = "/bench/bare"
+MINIMAL_PATH = "/bench/minimal"
+MINIMAL_APP = "bench.minimal.wsgi"
 SAMPLES = 5
 DEFAULT_PASSWORD = "bench12345"
 
@@ -56,6 +60,7 @@ class PageResult:
     requests: int = 0
     rps: float = 0.0
     ratio: float | None = None
+    ratio_minimal: float | None = None
     p50_ms: float | None = None
     p95_ms: float | None = None
     p99_ms: float | None = None
@@ -160,10 +165,10 @@ def targets_discover(env) -> dict:
 
 
 class Server:
-    def __init__(self, env, port: int, workers: int):
-        self.env, self.port, self.workers = env, port, workers
+    def __init__(self, env, port: int, workers: int, app: str = "portal.wsgi", log="gunicorn"):
+        self.env, self.port, self.workers, self.app = env, port, workers, app
         self.process = None
-        self.log = VAR / "gunicorn.log"
+        self.log = VAR / f"{log}.log"
 
     def __enter__(self):
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -172,7 +177,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 str(gunicorn),
-                "portal.wsgi",
+                self.app,
                 "--workers",
                 str(self.workers),
                 "--bind",
@@ -348,10 +353,10 @@ def fmt(value, pattern="{:.1f}", empty="–"):
 
 def table(results: list[PageResult]) -> str:
     head = (
-        "| page | as | req/s | × bare | target | p50 ms | p95 ms | p99 ms | errors | queries "
-        "| RSS MiB/worker | status |"
+        "| page | as | req/s | × bare | × minimal | target | p50 ms | p95 ms | p99 ms | errors "
+        "| queries | RSS MiB/worker | status |"
     )
-    lines = [head, "|" + " --- |" * 12]
+    lines = [head, "|" + " --- |" * 13]
     for r in results:
         measured = r.status in ("ok", "errors")
         lines.append(
@@ -362,6 +367,7 @@ def table(results: list[PageResult]) -> str:
                     r.role,
                     fmt(r.rps if measured else None, "{:.0f}"),
                     fmt(r.ratio, "{:.2f}"),
+                    fmt(r.ratio_minimal, "{:.3f}"),
                     fmt(r.target, "≥ {:.2f}", ""),
                     fmt(r.p50_ms),
                     fmt(r.p95_ms),
@@ -398,12 +404,25 @@ def main(argv=None) -> int:
         "or only first and last (ratios to their median; half the time)",
     )
     parser.add_argument("--collectstatic", action="store_true", help="collect static again")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the site's server (repeatable), e.g. "
+        "FORUM_PERMISSION_CACHE=false to measure without the permission cache",
+    )
     args = parser.parse_args(argv)
     args.threads = args.threads or max(1, min(2, args.concurrency))
 
     wrk = wrk_ensure(install=not args.no_install)
     VAR.mkdir(parents=True, exist_ok=True)
     env = server_env(args)
+    for assignment in args.set:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise BenchError(f"--set wants NAME=VALUE, not {assignment!r}")
+        env[name] = value
     pages = tomllib.loads(args.pages.read_text())["page"]
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
@@ -417,14 +436,20 @@ def main(argv=None) -> int:
         manage(env, "collectstatic", "--noinput", "-v0", capture=True)
 
     started = datetime.now(UTC)
-    with Server(env, free_port(), args.workers) as server:
+    minimal_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.minimal.settings"}
+    with (
+        Server(env, free_port(), args.workers) as server,
+        Server(minimal_env, free_port(), args.workers, MINIMAL_APP, "gunicorn-minimal") as minimal,
+    ):
         cookies = {"visitor": None}
-        for role, username in (("member", found["member"]), ("moderator", found["moderator"])):
+        for role in ("member", "moderator", "department"):
+            username = found[role]
             if any(page["as"] == role for page in pages):
                 cookies[role] = login(server.port, username, args.password)
         print(
             f"bench: {found['members']} users, {found['posts']} posts; gunicorn "
-            f"{args.workers} workers on 127.0.0.1:{server.port}; wrk {args.threads} threads, "
+            f"{args.workers} workers on 127.0.0.1:{server.port} (minimal Django on "
+            f"{minimal.port}); wrk {args.threads} threads, "
             f"{args.concurrency} connections, {args.duration} s per page",
             flush=True,
         )
@@ -434,18 +459,24 @@ def main(argv=None) -> int:
             if path.startswith("{"):
                 path = found.get(path.strip("{}"))
             todo.append(PageResult(page["name"], path, page["as"], page.get("target")))
-        bare_runs = []
+        bare_runs, minimal_runs = [], []
 
-        def bare_run():
-            result = PageResult("bare view", BARE_PATH, "visitor")
-            print("bench: bare view …", flush=True)
-            if not answers(server, result, None):
-                raise BenchError(f"the bare view answered {result.status}; see {server.log}")
-            measure(server, wrk, result, None, args)
-            bare_runs.append(result)
+        def baseline_run(name, path, on, runs):
+            result = PageResult(name, path, "visitor")
+            print(f"bench: {name} …", flush=True)
+            if not answers(on, result, None):
+                raise BenchError(f"the {name} answered {result.status}; see {on.log}")
+            measure(on, wrk, result, None, args)
+            runs.append(result)
             return result
 
-        bare_run()
+        def baselines():
+            return (
+                baseline_run("bare view", BARE_PATH, server, bare_runs),
+                baseline_run("minimal Django view", MINIMAL_PATH, minimal, minimal_runs),
+            )
+
+        baselines()
         rss_after_warmup = server.memory_mb("VmRSS")
         for result in todo:
             if result.path is None:
@@ -454,31 +485,45 @@ def main(argv=None) -> int:
             if not answers(server, result, cookies[result.role]):
                 print(f"bench: {result.name}: {result.status}", flush=True)
                 continue
-            neighbour = bare_run() if args.bare == "each" else None
+            neighbours = baselines() if args.bare == "each" else None
             print(f"bench: {result.name} …", flush=True)
             measure(server, wrk, result, cookies[result.role], args)
-            if neighbour is not None and neighbour.rps and result.rps:
-                result.ratio = result.rps / neighbour.rps
+            if neighbours is not None and result.rps:
+                bare, floor = neighbours
+                result.ratio = result.rps / bare.rps if bare.rps else None
+                result.ratio_minimal = result.rps / floor.rps if floor.rps else None
         if args.bare == "ends":
-            bare_run()
+            baselines()
         peak = server.memory_mb("VmHWM")
         final = server.memory_mb("VmRSS")
     bare_rates = [r.rps for r in bare_runs if r.rps]
+    minimal_rates = [r.rps for r in minimal_runs if r.rps]
     baseline = statistics.median(bare_rates) if bare_rates else 0.0
-    if args.bare == "ends" and baseline:
+    floor = statistics.median(minimal_rates) if minimal_rates else 0.0
+    if args.bare == "ends" and baseline and floor:
         for result in todo:
             if result.rps:
                 result.ratio = result.rps / baseline
+                result.ratio_minimal = result.rps / floor
     summary = min(bare_runs, key=lambda r: abs(r.rps - baseline))
     summary.name, summary.ratio = "bare view (median run)", 1.0
-    rows = [summary, *todo]
+    summary.ratio_minimal = summary.rps / floor if floor else None
+    floor_row = min(minimal_runs, key=lambda r: abs(r.rps - floor))
+    floor_row.name, floor_row.ratio_minimal = "minimal Django view (median run)", 1.0
+    floor_row.ratio = floor_row.rps / baseline if baseline else None
+    rows = [floor_row, summary, *todo]
     print()
     print(table(rows))
     print()
+    adjacent = " (each page's ratios are to the runs just before it)" if args.bare == "each" else ""
     print(
         f"bare view req/s over {len(bare_runs)} runs: "
         + ", ".join(f"{rate:.0f}" for rate in bare_rates)
-        + (" (each page's ratio is to the bare run just before it)" if args.bare == "each" else "")
+        + adjacent
+    )
+    print(
+        f"minimal Django view req/s over {len(minimal_runs)} runs: "
+        + ", ".join(f"{rate:.0f}" for rate in minimal_rates)
     )
     for result in todo:
         print(f"  {result.name}: {result.path or 'not resolved (no such page in the database)'}")
@@ -489,6 +534,7 @@ def main(argv=None) -> int:
         "args": {k: str(v) for k, v in vars(args).items()},
         "data": found,
         "bare_rps": bare_rates,
+        "minimal_rps": minimal_rates,
         "peak_rss_mb": peak,
         "rss_mb_after_first_run": rss_after_warmup,
         "results": [asdict(r) for r in rows],

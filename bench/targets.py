@@ -20,6 +20,7 @@ def discover() -> dict:
     found = {
         "member": member_username(0),
         "moderator": "bench_moderator",
+        "department": "bench_engineering",
         "load_data": User.objects.filter(username=member_username(0)).exists(),
         "members": User.objects.count(),
         "posts": Post.objects.count(),

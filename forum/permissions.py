@@ -3,17 +3,138 @@
 machina decides per forum; a private complaint or an unapproved topic lives in a forum the reader
 may read, so every check about one topic (replying, editing, subscribing, voting) also asks
 forum.visibility. The handler is built once per request by portal.middleware.
+
+machina's checker computes a user's permissions from the grant tables with two queries each
+time it is asked about a board or a list of boards, several times a page. Its answers depend
+only on the user (their pk, or "anonymous"), their groups, the grant rows and the boards asked
+about, so they are kept (``FORUM_PERMISSION_CACHE``, on by default): for the request in the
+handler, and across requests in the default cache, one entry per user holding every answer
+computed so far with the permissions version it was computed under. The version is replaced
+whenever a grant, a permission or a group membership changes (``forum_permissions_changed``,
+connected in forum/boards/receivers.py) — at once and again after the commit — so a change
+takes effect on the next request. The answers are machina's own: each is stored under exactly
+the boards (in order) and codenames it was computed for.
 """
 
+import hashlib
+import importlib.metadata
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from machina.apps.forum_permission.checker import ForumPermissionChecker
 from machina.apps.forum_permission.handler import PermissionHandler
+from mptt.utils import get_cached_trees
 
 from forum import visibility
+
+_MACHINA_VERSION = importlib.metadata.version("django-machina")
+PERMISSIONS_VERSION_KEY = "forum:permissions:version"
+PERMISSIONS_KEY_PREFIX = "forum:permissions:user:"
+# Bounds what a user's entry holds onto; it is rebuilt from two queries per question.
+PERMISSIONS_TIMEOUT = 24 * 3600
+
+
+def forum_permissions_changed() -> None:
+    """Make every stored permission answer stale: now, and again once the transaction commits.
+
+    Now, so that the rest of this transaction (and a test's) sees the change; after the commit,
+    so that an answer computed by another request from the rows before the commit, under the
+    version set now, is not kept either.
+    """
+    _version_replace()
+    transaction.on_commit(_version_replace)
+
+
+def _version_replace() -> None:
+    cache.set(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _rules_signature() -> str:
+    """What else the answers follow: machina's code and the default grants for members. A
+    deployment that changes either starts from fresh entries, whatever the cache still holds."""
+    defaults = getattr(settings, "MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS", [])
+    rules = f"{_MACHINA_VERSION}:{','.join(sorted(defaults))}"
+    return hashlib.sha256(rules.encode()).hexdigest()[:12]
+
+
+class _UserPermissions:
+    """One user's stored answers: read once per request, written back when it learnt more."""
+
+    def __init__(self, user_key: str):
+        self.key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{user_key}"
+        found = cache.get_many([self.key, PERMISSIONS_VERSION_KEY])
+        self.version = found.get(PERMISSIONS_VERSION_KEY)
+        if self.version is None:
+            cache.add(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            self.version = cache.get(PERMISSIONS_VERSION_KEY)
+        stored = found.get(self.key)
+        valid = stored is not None and self.version is not None and stored[0] == self.version
+        self.answers: dict = stored[1] if valid else {}
+        self.dirty = False
+
+    def save(self) -> None:
+        if self.dirty and self.version is not None:
+            cache.set(self.key, (self.version, self.answers), timeout=PERMISSIONS_TIMEOUT)
+            self.dirty = False
+
+
+class _RememberingChecker(ForumPermissionChecker):
+    """machina's checker, its per-board-list answers kept by the handler."""
+
+    def __init__(self, user, handler):
+        super().__init__(user)
+        self._handler = handler
+
+    def get_perms_for_forumlist(self, forums, perm_codenames=None):
+        key = (
+            tuple(f.id if f is not None else None for f in forums),
+            tuple(perm_codenames) if perm_codenames else None,
+        )
+        stored = self._handler._permissions_for(self.user)
+        if key in stored.answers:
+            answer = stored.answers[key]
+        else:
+            computed = super().get_perms_for_forumlist(forums, perm_codenames)
+            answer = tuple(frozenset(computed[f]) for f in forums)
+            stored.answers[key] = answer
+            stored.dirty = True
+        # A fresh set each time: machina's callers may keep and change what they get.
+        return {f: set(codes) for f, codes in zip(forums, answer, strict=True)}
 
 
 class ClubPermissionHandler(PermissionHandler):
     def __init__(self):
         super().__init__()
         self._topic_visibility_cache: dict[tuple, bool] = {}
+        self._stored_permissions: dict = {}
+
+    # Remembered answers (module docstring)
+    def _get_checker(self, user):
+        if not getattr(settings, "FORUM_PERMISSION_CACHE", True):
+            return super()._get_checker(user)
+        key = user.id if not user.is_anonymous else "anonymous"
+        if key not in self._user_perm_checkers_cache:
+            self._user_perm_checkers_cache[key] = _RememberingChecker(user, self)
+        return self._user_perm_checkers_cache[key]
+
+    def _permissions_for(self, user) -> _UserPermissions:
+        key = str(user.id) if not user.is_anonymous else "anonymous"
+        if key not in self._stored_permissions:
+            self._stored_permissions[key] = _UserPermissions(key)
+        return self._stored_permissions[key]
+
+    def permissions_save(self) -> None:
+        """Store what this handler learnt for the next requests (called after the response)."""
+        for stored in self._stored_permissions.values():
+            stored.save()
+
+    def _get_top_nodes(self):
+        # The same rows and order as machina's own query, read once with the forum list.
+        if not hasattr(self, "_top_nodes"):
+            self._top_nodes = get_cached_trees(self._get_all_forums())
+        return self._top_nodes
 
     # Topics
     def can_see_topic(self, topic, user) -> bool:

@@ -34,7 +34,8 @@ class ForumPermissionMiddleware:
     machina's own middleware stores a random key in the session of each anonymous request (for
     anonymous posting and poll votes), which writes a session row and sets a cookie on every
     public page. Visitors here never post or vote, so the key is read when one exists and never
-    created.
+    created. What the handler learnt about the reader's board permissions is stored for their
+    next requests once the response is ready (forum.permissions).
     """
 
     def __init__(self, get_response):
@@ -43,8 +44,10 @@ class ForumPermissionMiddleware:
     def __call__(self, request):
         if not request.user.is_authenticated:
             request.user.forum_key = request.session.get(ANONYMOUS_FORUM_KEY)
-        request.forum_permission_handler = PermissionHandler()
-        return self.get_response(request)
+        handler = request.forum_permission_handler = PermissionHandler()
+        response = self.get_response(request)
+        handler.permissions_save()
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

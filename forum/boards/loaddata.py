@@ -19,6 +19,7 @@ from machina.apps.forum_member.models import ForumProfile
 from forum.boards.models import Board, TopicVisibility
 from forum.boards.services import board_skeleton_ensure, moderators_group_ensure
 from forum.cases.models import Department
+from forum.permissions import forum_permissions_changed
 from portal.loaddata import text as loadtext
 from portal.loaddata.core import (
     BENCH_STAFF,
@@ -115,6 +116,9 @@ def _owner(rng: random.Random, ctx: LoadContext, project: int, at: float) -> int
 
 def topics(ctx: LoadContext) -> None:
     """Topics over the boards (owners' boards by their owners), in order of creation."""
+    # The owners' group memberships were copied in without signals: board permissions kept
+    # from an earlier database in the same cache must not be used.
+    forum_permissions_changed()
     rng = ctx.rng("topics")
     count = ctx.plan.topics
     boards, weights = [], []

@@ -1,12 +1,19 @@
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from machina.apps.forum_conversation.models import Post
+from machina.apps.forum_permission.models import (
+    ForumPermission,
+    GroupForumPermission,
+    UserForumPermission,
+)
 
 from forum.boards.notifications import notifications_for_reply
 from forum.boards.posting import member_trust_update
 from forum.boards.services import department_board_permissions_ensure, owners_board_ensure
 from forum.cases.models import Department
+from forum.permissions import forum_permissions_changed
 from portal.members.models import User
 from portal.members.points import points_event_pay
 from portal.members.signals import housing_project_ensured
@@ -60,3 +67,31 @@ def department_saved(sender, instance: Department, raw: bool = False, **kwargs):
 @receiver(housing_project_ensured, dispatch_uid="boards_owners_board_for_project")
 def project_ensured(sender, project, **kwargs):
     owners_board_ensure(project=project)
+
+
+# Whatever a user's board permissions are computed from: the grants, the permissions, the
+# groups and who is in them. A deleted user's pk may come back on SQLite, with the old entry.
+PERMISSION_SOURCES = (ForumPermission, UserForumPermission, GroupForumPermission, Group, User)
+
+
+def _permission_source_changed(sender, **kwargs):
+    forum_permissions_changed()
+
+
+def _groups_changed(sender, action: str, **kwargs):
+    if action.startswith("post_"):
+        forum_permissions_changed()
+
+
+for _model in PERMISSION_SOURCES:
+    _label = _model._meta.label_lower
+    if _model is not User:  # a user's own fields are not part of the stored answers
+        post_save.connect(
+            _permission_source_changed, sender=_model, dispatch_uid=f"forum_perms_saved_{_label}"
+        )
+    post_delete.connect(
+        _permission_source_changed, sender=_model, dispatch_uid=f"forum_perms_deleted_{_label}"
+    )
+m2m_changed.connect(
+    _groups_changed, sender=User.groups.through, dispatch_uid="forum_perms_user_groups"
+)

@@ -660,16 +660,18 @@ def case_rate_by_token(*, token: str, satisfaction: int, comment: str = "") -> C
 def department_members(department: Department):
     """Who may own a department's cases: its staff group and its heads."""
     from django.contrib.auth import get_user_model
-    from django.db.models import Q
 
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(groups=department.staff_group_id) | Q(headed_departments=department), is_active=True
+    # The staff and heads first (two small indexed reads), then those users by primary key:
+    # as an OR over the whole user table (outer joins with DISTINCT, or two IN subqueries)
+    # PostgreSQL filtered every member, 25–60 ms at 20,000 members.
+    user_model = get_user_model()
+    ids = set(
+        user_model.groups.through.objects.filter(group_id=department.staff_group_id).values_list(
+            "user_id", flat=True
         )
-        .distinct()
-        .order_by("username")
     )
+    ids.update(department.heads.values_list("pk", flat=True))
+    return user_model.objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 
 def can_assign_owner(user, case: Case) -> bool:

@@ -348,6 +348,10 @@ MACHINA_MARKUP_WIDGET = "django.forms.Textarea"
 MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE = 20
 # Visitors never post or vote; members get these unless an administrator says otherwise.
 MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
+# Each user's board permissions are kept in the default cache between requests, replaced on
+# every change of a grant or a group membership (forum/permissions.py). Off: machina computes
+# them afresh on every request (to compare, e.g. bench/run.py --set FORUM_PERMISSION_CACHE=false).
+FORUM_PERMISSION_CACHE = env.bool("FORUM_PERMISSION_CACHE", default=True)
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

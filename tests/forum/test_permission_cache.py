@@ -1,0 +1,243 @@
+"""Board permissions kept between requests (forum.permissions, FORUM_PERMISSION_CACHE).
+
+The pages must be the same with the kept answers as without them, for every kind of reader,
+and a change of a grant or of a group membership must hold on the very next request.
+"""
+
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from machina.apps.forum_conversation.models import Post
+from machina.apps.forum_permission.models import UserForumPermission
+
+from forum.boards.models import Board
+from forum.boards.services import forum_permissions_set
+from forum.cases.models import Case, Department
+from forum.permissions import PERMISSIONS_VERSION_KEY, ClubPermissionHandler
+from tests.conftest import make_topic
+from tests.factories import UserFactory
+from tests.forum.conftest import forum_url, private_complaint_make, topic_url
+
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|csrf[-_]token[^"]*" content=)"[^"]+"')
+
+
+def _normalised(response) -> str:
+    return CSRF.sub(r'\1"CSRF"', response.content.decode())
+
+
+def _permission_queries(queries) -> int:
+    return sum("forumpermission" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.fixture
+def world(boards, project_a, owner_a, member, moderator, property_staff, complainant):
+    """A public topic with replies, a topic in 翠湖天地's owners' board, a private complaint."""
+    public = make_topic(
+        forum=boards[Board.Kind.MUTUAL_HELP].forum, poster=member, subject="电梯维修问谁"
+    )
+    Post.objects.create(
+        topic=public, poster=owner_a, subject="回复", content="找物业前台", approved=True
+    )
+    owners_forum = Board.objects.get(project=project_a).forum
+    owners_topic = make_topic(forum=owners_forum, poster=owner_a, subject="业主团购窗帘")
+    complaint = private_complaint_make(boards=boards, poster=complainant)
+    return {
+        "topic": topic_url(public),
+        "owners topic": topic_url(owners_topic),
+        "complaint": topic_url(complaint),
+        "board": forum_url(boards[Board.Kind.MUTUAL_HELP].forum),
+        "owners board": forum_url(owners_forum),
+        "personal center": "/me/",
+        "triage queue": "/triage/",
+    }
+
+
+READERS = ("visitor", "member", "owner_a", "moderator", "property_staff", "complainant")
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_every_page_is_the_same_with_the_kept_answers_as_without(
+    client, settings, world, reader, request
+):
+    if reader != "visitor":
+        client.force_login(request.getfixturevalue(reader))
+    for name, url in world.items():
+        # A first visit records read tracking and view counts; compare what follows it.
+        settings.FORUM_PERMISSION_CACHE = False
+        client.get(url)
+        fresh = client.get(url)
+
+        settings.FORUM_PERMISSION_CACHE = True
+        cache.clear()
+        cold = client.get(url)
+        warm = client.get(url)
+
+        for kept in (cold, warm):
+            assert kept.status_code == fresh.status_code, (reader, name)
+            assert kept.get("Location") == fresh.get("Location"), (reader, name)
+            assert _normalised(kept) == _normalised(fresh), (reader, name)
+
+
+def test_the_kept_answers_are_used_on_the_next_request(client, world, member):
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as first:
+        client.get(world["topic"])
+    with CaptureQueriesContext(connection) as second:
+        client.get(world["topic"])
+
+    assert _permission_queries(first) > 0
+    assert _permission_queries(second) < _permission_queries(first)
+
+
+def test_leaving_the_owners_group_closes_the_owners_board_on_the_next_request(
+    client, world, owner_a, project_a
+):
+    client.force_login(owner_a)
+    assert "业主团购窗帘" in client.get(world["owners board"]).content.decode()
+    client.get(world["owners board"])  # answered from the kept answers
+
+    owner_a.groups.remove(project_a.owners_group)
+
+    assert client.get(world["owners board"]).status_code == 403
+    assert client.get(world["owners topic"]).status_code == 403
+
+
+def test_a_revoked_group_grant_holds_on_the_next_request(client, world, owner_a, project_a):
+    owners_forum = Board.objects.get(project=project_a).forum
+    client.force_login(owner_a)
+    client.get(world["owners topic"])
+    assert client.get(world["owners topic"]).status_code == 200
+
+    forum_permissions_set(
+        codenames=("can_read_forum",),
+        granted=False,
+        forum=owners_forum,
+        group=project_a.owners_group,
+    )
+
+    assert client.get(world["owners topic"]).status_code == 403
+
+
+def test_a_personal_grant_and_its_removal_hold_on_the_next_request(client, world, member):
+    handler_answer = lambda: ClubPermissionHandler().can_read_forum(  # noqa: E731
+        Board.objects.get(kind=Board.Kind.OWNERS).forum, member
+    )
+    client.force_login(member)
+    assert client.get(world["owners topic"]).status_code == 403
+    assert not handler_answer()
+
+    grant = UserForumPermission.objects.create(
+        user=member,
+        forum=Board.objects.get(kind=Board.Kind.OWNERS).forum,
+        permission=UserForumPermission._meta.get_field("permission").related_model.objects.get(
+            codename="can_read_forum"
+        ),
+        has_perm=True,
+    )
+    assert handler_answer()
+    assert client.get(world["owners topic"]).status_code == 200
+
+    grant.delete()
+    assert not handler_answer()
+    assert client.get(world["owners topic"]).status_code == 403
+
+
+def test_joining_a_department_opens_its_private_complaints_on_the_next_request(
+    client, world, member
+):
+    client.force_login(member)
+    client.get(world["complaint"])
+    assert client.get(world["complaint"]).status_code == 403
+
+    member.groups.add(Department.objects.get(code="property").staff_group)
+
+    assert client.get(world["complaint"]).status_code == 200
+
+
+def test_answers_kept_before_a_commit_are_not_used_after_it(
+    django_capture_on_commit_callbacks, world, owner_a, project_a
+):
+    owners_forum = Board.objects.get(project=project_a).forum
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_a.groups.remove(project_a.owners_group)
+        # A request running meanwhile (it could still see the rows before the commit) keeps
+        # its answers under the version set at the change …
+        during = ClubPermissionHandler()
+        during.can_read_forum(owners_forum, owner_a)
+        during.permissions_save()
+        version_during = cache.get(PERMISSIONS_VERSION_KEY)
+
+    # … which the commit replaces, so the next request computes afresh.
+    assert cache.get(PERMISSIONS_VERSION_KEY) != version_during
+    with CaptureQueriesContext(connection) as queries:
+        assert not ClubPermissionHandler().can_read_forum(owners_forum, owner_a)
+    assert _permission_queries(queries) > 0
+
+
+def _queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_board_page_query_count_does_not_grow_with_topics(client, boards, member):
+    forum = boards[Board.Kind.MUTUAL_HELP].forum
+    client.force_login(member)
+
+    def add_topics(count, prefix):
+        for n in range(count):
+            make_topic(forum=forum, poster=UserFactory(), subject=f"{prefix}{n}")
+
+    add_topics(5, "甲")
+    few = _queries(client, forum_url(forum))
+    add_topics(10, "乙")
+
+    assert _queries(client, forum_url(forum)) <= few
+
+
+def test_the_triage_queue_query_count_does_not_grow_with_cases(client, boards, moderator):
+    complaints = boards[Board.Kind.COMPLAINTS].forum
+    client.force_login(moderator)
+
+    def add_cases(count, prefix):
+        for n in range(count):
+            topic = make_topic(forum=complaints, poster=UserFactory(), subject=f"{prefix}{n}")
+            Case.objects.get_or_create(topic=topic)
+
+    add_cases(4, "丙")
+    few = _queries(client, reverse("cases:queue"))
+    add_cases(8, "丁")
+
+    assert _queries(client, reverse("cases:queue")) <= few
+
+
+def test_the_personal_center_query_count_does_not_grow_with_posts(client, boards, member):
+    forum = boards[Board.Kind.MUTUAL_HELP].forum
+    client.force_login(member)
+    make_topic(forum=forum, poster=member, subject="第一帖")
+    few = _queries(client, "/me/")
+    for n in range(6):
+        make_topic(forum=forum, poster=member, subject=f"又一帖{n}")
+
+    assert _queries(client, "/me/") <= few
+
+
+def test_the_reset_command_drops_the_kept_answers(world, owner_a, project_a):
+    from django.core.management import call_command
+
+    owners_forum = Board.objects.get(project=project_a).forum
+    kept = ClubPermissionHandler()
+    assert kept.can_read_forum(owners_forum, owner_a)
+    kept.permissions_save()
+    before = cache.get(PERMISSIONS_VERSION_KEY)
+
+    call_command("forum_permissions_reset", stdout=io.StringIO())
+
+    assert cache.get(PERMISSIONS_VERSION_KEY) != before
