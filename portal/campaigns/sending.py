@@ -340,7 +340,8 @@ def _capped_members(deliveries: list[Delivery], campaign: Campaign, now) -> set[
 
 
 def _outcome(pk: int, **fields) -> None:
-    Delivery.objects.filter(pk=pk).update(claimed_by="", claimed_at=None, **fields)
+    # claimed_by stays: the log shows which worker sent (or tried) each message.
+    Delivery.objects.filter(pk=pk).update(claimed_at=None, **fields)
 
 
 def campaign_send_batch(
@@ -434,7 +435,11 @@ def campaign_send_batch(
 
 
 def campaign_send(
-    *, campaign_id: int, worker: str | None = None, time_budget: float | None = None
+    *,
+    campaign_id: int,
+    worker: str | None = None,
+    time_budget: float | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> dict[str, int]:
     """Send batches of every channel until nothing is due (or the time budget is spent)."""
     worker = worker or uuid.uuid4().hex[:12]
@@ -451,7 +456,11 @@ def campaign_send(
     while active:
         for channel in list(active):
             counts = campaign_send_batch(
-                campaign=campaign, channel=channel, worker=worker, throttle=throttles[channel]
+                campaign=campaign,
+                channel=channel,
+                worker=worker,
+                limit=batch_size,
+                throttle=throttles[channel],
             )
             if not counts or set(counts) == {"deferred"} and channel == Channel.SMS:
                 active.remove(channel)
