@@ -57,6 +57,7 @@ def sms_text_for(*, text: str, values: dict, marketing: bool) -> str:
 
 
 def sms_sample_segments(*, text: str, activity_time: str, marketing: bool) -> int:
+    template_variables_check(text)  # raises TemplateTextError before rendering can fail
     values = {**SAMPLE_VALUES, "activity_time": activity_time}
     return sms_segments(sms_text_for(text=text, values=values, marketing=marketing))
 

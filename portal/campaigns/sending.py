@@ -39,8 +39,8 @@ from portal.campaigns.content import (
     unsubscribe_url,
 )
 from portal.campaigns.models import Campaign, Channel, Delivery
+from portal.campaigns.recurrence import campaign_next_occurrence
 from portal.campaigns.selectors import campaign_recipients
-from portal.campaigns.services import campaign_next_occurrence
 from portal.members.models import PointsEntry
 from portal.members.notices import notice_send
 from portal.messaging.sms import SmsError, sms_segments, sms_send

@@ -3,8 +3,6 @@
 Sending itself (claiming recipients, channels, throttles, quiet hours) is ``sending.py``.
 """
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +17,13 @@ from portal.campaigns.models import Campaign, CampaignError, Channel, Click, Del
 from portal.campaigns.selectors import segment_members, segment_reach
 from portal.members.exports import csv_writer
 from portal.members.models import MemberProfile, User
-from portal.members.privacy import pii_access_log
+from portal.members.privacy import (
+    PII_PERMISSION,
+    mask_email,
+    mask_mobile,
+    mask_name,
+    pii_access_log,
+)
 
 SEGMENT_PERMISSION = "campaigns.change_segment"
 EXPORT_PERMISSION = "campaigns.export_segment"
@@ -55,8 +59,14 @@ def segment_export(*, by: User, segment: Segment, stream) -> int:
     )
     exported = 0
     batch = []
+    # Staff without the personal-data right get the list masked, as on the member pages.
+    unmasked = by.has_perm(PII_PERMISSION)
     for member in members.order_by("pk").iterator(chunk_size=2000):
         profile = member.member_profile
+        if not unmasked:
+            profile.real_name = mask_name(profile.real_name)
+            profile.mobile = mask_mobile(profile.mobile)
+            member.email = mask_email(member.email)
         writer.writerow(
             [
                 profile.member_number,
@@ -201,37 +211,6 @@ def campaign_cancel(*, by: User, campaign: Campaign) -> Campaign:
         campaign=campaign, status__in=[Delivery.Status.QUEUED, Delivery.Status.DEFERRED]
     ).update(status=Delivery.Status.SKIPPED, error="cancelled")
     return campaign
-
-
-def campaign_next_occurrence(*, campaign: Campaign) -> Campaign | None:
-    """A repeating campaign's next send, approved as the first was (weekly care, holidays)."""
-    if not campaign.repeat or campaign.recurrences.exists():
-        return None
-    if campaign.repeat == Campaign.Repeat.WEEKLY:
-        when = campaign.scheduled_at + datetime.timedelta(days=7)
-    else:
-        local = timezone.localtime(campaign.scheduled_at)
-        try:
-            when = local.replace(year=local.year + 1)
-        except ValueError:  # 29 February
-            when = local.replace(year=local.year + 1, day=28)
-    fields = {
-        f.name: getattr(campaign, f.name)
-        for f in Campaign._meta.concrete_fields
-        if f.name
-        not in (
-            "id",
-            "status",
-            "started_at",
-            "finished_at",
-            "recurrence_of",
-            "created_at",
-            "scheduled_at",
-        )
-    }
-    return Campaign.objects.create(
-        **fields, scheduled_at=when, status=Campaign.Status.APPROVED, recurrence_of=campaign
-    )
 
 
 # --- what members do with a campaign's mail ---------------------------------------------------

@@ -58,7 +58,8 @@ def test_refusal_is_shown_with_its_reason(client, levels, editor, everyone_segme
     )
     client.force_login(editor)
     response = client.post(f"/campaigns/{campaign.pk}/action/", {"action": "submit"}, follow=True)
-    assert "Unknown variable {nickname}" in response.content.decode()
+    assert "{nickname}" in response.content.decode()
+    assert b'data-testid="campaign-status"' in response.content
     campaign.refresh_from_db()
     assert campaign.status == "draft"
 
