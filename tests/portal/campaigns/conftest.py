@@ -4,12 +4,20 @@ from email import message_from_bytes
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.campaigns.models import Campaign, Segment
 from portal.members.models import MemberLevel, MemberProfile
 from portal.members.profiles import member_profile_ensure
 from tests.factories import UserFactory
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched in English; a request before (zh-hans by default) must not leak."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
 
 EDITOR_PERMS = (
     "view_campaign",
