@@ -11,6 +11,7 @@ from portal.members.models import MemberLevel, MemberProfile
 from portal.members.profiles import member_profile_ensure
 from tests.factories import UserFactory
 
+
 @pytest.fixture(autouse=True)
 def _english():
     """Refusals are matched in English; a request before (zh-hans by default) must not leak."""
