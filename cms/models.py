@@ -97,6 +97,7 @@ class HomePage(Page):
         "cms.OfferIndexPage",
         "activities.ActivityIndexPage",
         "surveys.SurveyIndexPage",
+        "cms.NewsletterIndexPage",
     ]
     max_count = 1
 
@@ -621,3 +622,7 @@ def offer_cities(*, parent: OfferIndexPage) -> list[str]:
             .distinct()
         )
     )
+
+
+# The publications live in their own module; imported here so Wagtail registers the page types.
+from cms.newsletters import NewsletterIndexPage, NewsletterPage  # noqa: E402, F401

@@ -37,6 +37,7 @@ urlpatterns = [
     path("forum/", include(machina_urls)),
     path("search/", include("search.urls")),
     path("surveys/", include("portal.surveys.urls")),
+    path("campaigns/", include("portal.campaigns.urls")),
     path("triage/", include("forum.cases.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

@@ -21,6 +21,8 @@ from forum.boards.services import board_skeleton_ensure, moderators_group_ensure
 from forum.cases.models import Case, CaseFollowUp, Department
 from portal.activities.models import ActivityIndexPage, ActivityPage
 from portal.activities.services import activity_sign_up
+from portal.campaigns.content import click_token, unsubscribe_token
+from portal.campaigns.models import Campaign, Segment
 from portal.members.cards import card_token
 from portal.members.models import (
     MemberProfile,
@@ -80,6 +82,16 @@ SERVICE_APP_PERMISSIONS = {
     "rewards": ("view_pointsplan", "raise_planline", "approve_pointsgrant"),
     "surveys": ("view_survey_results", "view_vote_audit"),
     "cases": ("service_desk",),
+    "campaigns": (
+        "view_campaign",
+        "add_campaign",
+        "change_campaign",
+        "approve_campaign",
+        "view_segment",
+        "add_segment",
+        "change_segment",
+        "export_segment",
+    ),
 }
 
 # marker -> roles that may read it
@@ -244,6 +256,7 @@ def world_build() -> World:
     _activities_build(o, users)
     _rewards_build(o, users, admin)
     _surveys_build(o, users, admin, project_a)
+    _campaigns_build(o, users, admin)
     o["follow_up"] = CaseFollowUp.objects.create(case=o["case_design"], kind="callback")
 
     # Index everything, as the task does after a commit, so the search page has the markers.
@@ -330,3 +343,13 @@ def _surveys_build(o: dict, users: dict, admin, project_a) -> None:
         buildings="1栋",
         by=admin,
     )
+
+
+def _campaigns_build(o: dict, users: dict, admin) -> None:
+    """A segment, a draft campaign by the administrator, the author's links from a mail."""
+    o["segment"] = Segment.objects.create(name="上海会员", filters={"cities": ["上海"]})
+    o["campaign"] = Campaign.objects.create(
+        name="六月月刊", segment=o["segment"], created_by=admin, send_site=True, site_title="月刊"
+    )
+    o["unsubscribe_token"] = unsubscribe_token(delivery_id=0, member_id=users["author"].pk)
+    o["click_token"] = click_token(delivery_id=0, url="https://club.example/june")

@@ -509,6 +509,26 @@ TABLE: dict[str, Entry] = {
     "grant_decide": simple(
         everyone(NO_METHOD), only("service"), kwargs=lambda o: {"pk": o["grant"].pk}
     ),
+    # --- campaigns: staff pages (member service here), the signed links of a mail (no login)
+    "campaign_list": simple(only("service")),
+    "campaign_new": simple(only("service")),
+    "campaign_detail": simple(only("service"), kwargs=lambda o: {"pk": o["campaign"].pk}),
+    "campaign_edit": simple(only("service"), kwargs=lambda o: {"pk": o["campaign"].pk}),
+    "campaign_action": simple(
+        everyone(NO_METHOD), only("service"), kwargs=lambda o: {"pk": o["campaign"].pk}
+    ),
+    "campaign_segment_new": simple(only("service")),
+    "campaign_segment_count": simple(only("service")),
+    "campaign_segment_edit": simple(only("service"), kwargs=lambda o: {"pk": o["segment"].pk}),
+    "campaign_segment_export": simple(only("service"), kwargs=lambda o: {"pk": o["segment"].pk}),
+    "campaign_unsubscribe": entry(
+        Target("signed", lambda o: {"token": o["unsubscribe_token"]}, everyone(OK), everyone(OK)),
+        Target("forged", lambda o: {"token": "forged"}, everyone(OK), everyone(OK)),
+    ),
+    "campaign_click": entry(
+        Target("signed", lambda o: {"token": o["click_token"]}, everyone(OK), everyone(OK)),
+        Target("forged", lambda o: {"token": "forged"}, everyone(OK), everyone(OK)),
+    ),
     # --- surveys and owners' votes
     "survey_list": simple(everyone(OK)),
     # Results are refused outright to visitors too (403, not the log-in page).

@@ -134,8 +134,13 @@ class SettingsForm(forms.ModelForm):
             "notify_points",
             "notify_cases",
             "notify_club_news",
+            "sms_club_news",
+            "notice_club_news",
             "show_level_badge",
             "allow_sales_contact",
+            "birth_month",
+            "birth_day",
+            "birthday_greetings",
         ]
 
 

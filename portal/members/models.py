@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -261,6 +261,27 @@ class MemberProfile(models.Model):
     notify_points = models.BooleanField(_("email me about my points"), default=True)
     notify_cases = models.BooleanField(_("email me when my cases change"), default=True)
     notify_club_news = models.BooleanField(_("email me the club's news and events"), default=True)
+    # Marketing by SMS needs an explicit yes; site messages reach members who did not say no.
+    sms_club_news = models.BooleanField(_("text me the club's news and offers"), default=False)
+    notice_club_news = models.BooleanField(
+        _("send the club's news and offers to my site messages"), default=True
+    )
+    # Month and day only (the year is birth_year): asked for birthday greetings, with consent.
+    birth_month = models.PositiveSmallIntegerField(
+        _("birth month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    birth_day = models.PositiveSmallIntegerField(
+        _("birth day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    birthday_greetings = models.BooleanField(
+        _("send me a birthday greeting (and the birthday gift of my level)"), default=False
+    )
     show_level_badge = models.BooleanField(_("show my level beside my posts"), default=True)
     allow_sales_contact = models.BooleanField(
         _("sales staff may contact me about my purchase intention"), default=False
@@ -290,6 +311,16 @@ class MemberProfile(models.Model):
 
     def __str__(self) -> str:
         return self.member_number
+
+    def clean(self):
+        super().clean()
+        if (self.birth_month is None) != (self.birth_day is None):
+            raise ValidationError({"birth_day": _("Give both the month and the day, or neither.")})
+        if (
+            self.birth_month is not None
+            and month_day_parse(f"{self.birth_month:02d}-{self.birth_day:02d}") is None
+        ):
+            raise ValidationError({"birth_day": _("This day does not exist in that month.")})
 
     @property
     def interest_codes(self) -> list[str]:

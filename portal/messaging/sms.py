@@ -1,6 +1,8 @@
 """SMS: one interface, a backend per provider, chosen by the ``SMS_URL`` setting.
 
     SMS_URL=console://            print messages (the default; development and tests)
+    SMS_URL=aliyun://KEY:SECRET@dysmsapi.aliyuncs.com?sign_name=..&template=..
+                                  Alibaba Cloud SMS (portal/messaging/sms_aliyun.py)
 
 A backend's ``send`` returns the provider's message id or raises ``SmsError`` with the reason
 (the caller decides whether to retry). Texts are counted in SMS segments as carriers bill them:
@@ -23,7 +25,10 @@ logger = logging.getLogger(__name__)
 SINGLE_SEGMENT_CHARS = 70
 MULTIPART_SEGMENT_CHARS = 67
 # scheme of SMS_URL -> backend class; provider adapters add theirs here.
-BACKENDS = {"console": "portal.messaging.sms.ConsoleSmsBackend"}
+BACKENDS = {
+    "console": "portal.messaging.sms.ConsoleSmsBackend",
+    "aliyun": "portal.messaging.sms_aliyun.AliyunSmsBackend",
+}
 
 
 class SmsError(Exception):

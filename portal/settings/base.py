@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "portal.messaging",
     "portal.activities",
     "portal.surveys",
+    "portal.campaigns",
     "cms",
     "search",
     # machina overrides (label = machina's label, default = True in apps.py)
@@ -263,6 +264,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- SMS (portal.messaging.sms) ---------------------------------------------------------------
 # console:// prints messages; a provider adapter is chosen by the URL's scheme.
 SMS_URL = env("SMS_URL", default="console://")
+
+# --- Campaigns (portal.campaigns; docs/campaigns.md) --------------------------------------------
+# Sends per second per worker and channel (0: no limit), parallel send tasks per campaign, the
+# SMS quiet hours (local time, deferred), the marketing cap per member (campaigns per N days),
+# retry delays (seconds) and how long a dead worker's claim waits before it is sent by another.
+CAMPAIGN_RATE_PER_SECOND = {
+    "mail": env.float("CAMPAIGN_MAIL_RATE", default=200),
+    "sms": env.float("CAMPAIGN_SMS_RATE", default=20),
+    "site": 0,
+}
+CAMPAIGN_SEND_WORKERS = env.int("CAMPAIGN_SEND_WORKERS", default=2)
+CAMPAIGN_TASK_SECONDS = 120
+CAMPAIGN_SMS_QUIET_HOURS = (21, 8)
+CAMPAIGN_FREQUENCY_CAP = env.int("CAMPAIGN_FREQUENCY_CAP", default=3)
+CAMPAIGN_FREQUENCY_DAYS = 7
+CAMPAIGN_RETRY_DELAYS = [60, 300, 1800, 7200]
+CAMPAIGN_CLAIM_LEASE_SECONDS = 600
 
 # --- Search -------------------------------------------------------------------------------
 # Empty: the embedded database backend. Set to an Elasticsearch URL to use elasticsearch-dsl.

@@ -51,3 +51,5 @@ PAGE_CACHE_CHECK_SECONDS = 0
 TEST_SQLITE_NAME = env("TEST_SQLITE_NAME", default="")  # noqa: F405
 if TEST_SQLITE_NAME and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": TEST_SQLITE_NAME}  # noqa: F405
+# Campaigns in tests: no throttle sleeps.
+CAMPAIGN_RATE_PER_SECOND = {"mail": 0, "sms": 0, "site": 0}

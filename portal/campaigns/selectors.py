@@ -1,0 +1,131 @@
+"""Reads: which members a segment holds, who of them each channel may reach, campaign figures."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from portal.activities.models import Signup
+from portal.campaigns.models import Campaign, Channel, Delivery
+from portal.members.models import UnitOwnership, User
+
+
+def _members_base() -> QuerySet[User]:
+    """Members who can be written to at all: active, not anonymised, not leaving."""
+    return User.objects.filter(
+        is_active=True,
+        member_profile__isnull=False,
+        member_profile__anonymised_at__isnull=True,
+        member_profile__deletion_requested_at__isnull=True,
+    )
+
+
+def segment_members(*, filters: dict, today: datetime.date | None = None) -> QuerySet[User]:
+    """The members a segment's filters select (each filter empty = no condition)."""
+    today = today or timezone.localdate()
+    members = _members_base()
+    if filters.get("levels"):
+        members = members.filter(member_profile__level__code__in=filters["levels"])
+    if filters.get("cities"):
+        members = members.filter(member_profile__city__in=filters["cities"])
+    verified = UnitOwnership.objects.filter(
+        member=OuterRef("pk"), status=UnitOwnership.Status.VERIFIED
+    )
+    if filters.get("projects"):
+        members = members.filter(Exists(verified.filter(project_id__in=filters["projects"])))
+    if filters.get("owner") == "yes":
+        members = members.filter(Exists(verified))
+    elif filters.get("owner") == "no":
+        members = members.filter(~Exists(verified))
+    if filters.get("interests"):
+        any_interest = Q()
+        for code in filters["interests"]:
+            any_interest |= Q(member_profile__interests__contains=f",{code},")
+        members = members.filter(any_interest)
+    if filters.get("family"):
+        members = members.filter(member_profile__family__in=filters["family"])
+    if filters.get("age_min") is not None:
+        members = members.filter(member_profile__birth_year__lte=today.year - filters["age_min"])
+    if filters.get("age_max") is not None:
+        members = members.filter(member_profile__birth_year__gte=today.year - filters["age_max"])
+    if filters.get("birth_month"):
+        members = members.filter(member_profile__birth_month=filters["birth_month"])
+    if filters.get("intention") == "yes":
+        members = members.filter(
+            Q(member_profile__purchase_budget__isnull=False) | ~Q(member_profile__purchase_type="")
+        )
+    if filters.get("purchase_types"):
+        members = members.filter(member_profile__purchase_type__in=filters["purchase_types"])
+    if filters.get("budget_min") is not None:
+        members = members.filter(member_profile__purchase_budget__gte=filters["budget_min"])
+    if filters.get("attended"):
+        since = timezone.now() - datetime.timedelta(days=filters.get("attended_days") or 365)
+        attended = Signup.objects.filter(
+            member=OuterRef("pk"), checked_in_at__isnull=False, checked_in_at__gte=since
+        )
+        members = members.filter(
+            Exists(attended) if filters["attended"] == "yes" else ~Exists(attended)
+        )
+    if filters.get("active_days"):
+        since = timezone.now() - datetime.timedelta(days=filters["active_days"])
+        members = members.filter(last_login__gte=since)
+    if filters.get("inactive_days"):
+        since = timezone.now() - datetime.timedelta(days=filters["inactive_days"])
+        members = members.filter(Q(last_login__lt=since) | Q(last_login__isnull=True))
+    return members
+
+
+def channel_consent(*, channel: str, kind: str) -> Q:
+    """Who a channel may reach: an address always, the member's yes for marketing.
+
+    Service messages (a changed activity time, a points notice) reach every member with an
+    address; marketing needs the preference of that channel, the one the member's settings page
+    and the unsubscribe link both change."""
+    marketing = kind == Campaign.Kind.MARKETING
+    if channel == Channel.MAIL:
+        q = ~Q(email="")
+        return q & Q(member_profile__notify_club_news=True) if marketing else q
+    if channel == Channel.SMS:
+        q = Q(member_profile__mobile__isnull=False) & ~Q(member_profile__mobile="")
+        return q & Q(member_profile__sms_club_news=True) if marketing else q
+    return Q(member_profile__notice_club_news=True) if marketing else Q()
+
+
+def segment_reach(*, filters: dict, kind: str = Campaign.Kind.MARKETING) -> dict[str, int]:
+    """How many members the filters select, and how many each channel may reach (one query)."""
+    return segment_members(filters=filters).aggregate(
+        members=Count("pk"),
+        **{
+            channel: Count("pk", filter=channel_consent(channel=channel, kind=kind))
+            for channel in Channel.values
+        },
+    )
+
+
+def campaign_recipients(*, campaign: Campaign, channel: str) -> QuerySet[User]:
+    return segment_members(filters=campaign.segment.filters).filter(
+        channel_consent(channel=channel, kind=campaign.kind)
+    )
+
+
+def campaign_stats(*, campaign: Campaign) -> dict[str, dict[str, int]]:
+    """Per channel: recipients, and how many are queued, sent, failed, deferred, skipped,
+    unsubscribed and clicked."""
+    rows = (
+        Delivery.objects.filter(campaign=campaign)
+        .values("channel")
+        .annotate(
+            recipients=Count("pk"),
+            **{status: Count("pk", filter=Q(status=status)) for status in Delivery.Status.values},
+            unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+            clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
+        )
+    )
+    return {row.pop("channel"): row for row in rows}
+
+
+def campaign_deliveries(*, campaign: Campaign, status: str = "") -> QuerySet[Delivery]:
+    deliveries = Delivery.objects.filter(campaign=campaign).select_related("member")
+    if status:
+        deliveries = deliveries.filter(status=status)
+    return deliveries.order_by("pk")
