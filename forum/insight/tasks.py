@@ -1,0 +1,27 @@
+"""Background work of the insight area (django-tasks)."""
+
+from django_tasks import task
+
+
+@task()
+def insight_refresh_task(*, days: int = 90) -> dict:
+    from forum.insight.services import monthly_figures_refresh, recurring_issues_refresh
+
+    run = recurring_issues_refresh(days=days)
+    figures = monthly_figures_refresh()
+    return {"run": run.pk, "posts": run.posts, "issues": run.issues, "figures": figures}
+
+
+@task()
+def monthly_report_mail_task(*, month: str = "") -> dict:
+    """Queue one mail task per subscriber for ``month`` (``YYYY-MM``; default: last month)."""
+    from forum.insight.monthly import monthly_report_queue
+
+    return monthly_report_queue(month=month or None)
+
+
+@task()
+def monthly_report_mail_one(*, user_id: int, month: str) -> bool:
+    from forum.insight.monthly import monthly_report_send
+
+    return monthly_report_send(user_id=user_id, month=month)
