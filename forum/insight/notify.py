@@ -28,7 +28,9 @@ def _message(item: ImprovementItem, event: ImprovementEvent) -> str:
             "Your feedback was put on the improvement list of %(department)s: “%(title)s”."
         ),
         status.ADOPTED: _("Your feedback was adopted by %(department)s: “%(title)s”."),
-        status.IMPLEMENTED: _("Your feedback was put into practice by %(department)s: “%(title)s”."),
+        status.IMPLEMENTED: _(
+            "Your feedback was put into practice by %(department)s: “%(title)s”."
+        ),
         status.DECLINED: _("%(department)s will not take up “%(title)s” for now: %(reason)s"),
     }
     return texts[event.to_status] % {

@@ -117,8 +117,9 @@ def heat_map() -> SafeString:
     return charts.svg_heat_map(
         title=_("Cases in 12 months: housing project × category"),
         rows=[projects.get(p, "") for p in project_ids],
-        columns=[categories.get(c, _("Not assigned")) if c else _("Not assigned")
-                 for c in category_ids],  # fmt: skip
+        columns=[
+            categories.get(c, _("Not assigned")) if c else _("Not assigned") for c in category_ids
+        ],  # fmt: skip
         values=values,
     )
 
@@ -175,7 +176,5 @@ def recurring_report_panel(*, request, department=None, project=None, **_kwargs)
         project=project,
         permission_handler=getattr(request, "forum_permission_handler", None),
     )
-    context["subscribed"] = ReportSubscription.objects.filter(
-        user=user, monthly_mail=True
-    ).exists()
+    context["subscribed"] = ReportSubscription.objects.filter(user=user, monthly_mail=True).exists()
     return render_to_string("insight/report_panel.html", context, request=request)

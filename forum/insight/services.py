@@ -124,9 +124,16 @@ def recurring_issues_refresh(
     )
     documents, created, posters = [], [], []
     first_post_ids = set()
-    for pk, topic_id, subject, content, moment, poster_id, board_project, case_project in (
-        rows.order_by("pk").iterator(chunk_size=5000)
-    ):
+    for (
+        pk,
+        topic_id,
+        subject,
+        content,
+        moment,
+        poster_id,
+        board_project,
+        case_project,
+    ) in rows.order_by("pk").iterator(chunk_size=5000):
         if topic_id not in first_post_ids:
             # The first post of a topic we meet (lowest pk) carries the subject too.
             first_post_ids.add(topic_id)
@@ -175,9 +182,7 @@ def recurring_issues_refresh(
         .first()
     )
     previous_counts = (
-        dict(
-            RecurringIssue.objects.filter(run=previous_run).values_list("key", "post_count")
-        )
+        dict(RecurringIssue.objects.filter(run=previous_run).values_list("key", "post_count"))
         if previous_run
         else {}
     )
@@ -210,9 +215,7 @@ def recurring_issues_refresh(
         ratings = [c.satisfaction for c in member_cases if c.satisfaction]
         recent = sum(1 for m in moments if m >= recent_from)
         previous = sum(1 for m in moments if previous_from <= m < recent_from)
-        key = _issue_key(
-            project_id=cluster.group, department_id=department_id, name=cluster.name
-        )
+        key = _issue_key(project_id=cluster.group, department_id=department_id, name=cluster.name)
         issues.append(
             RecurringIssue(
                 run=run,
