@@ -49,21 +49,14 @@ def subscribers():
     )
 
 
-def monthly_report_queue(*, month: str | None = None) -> dict:
-    """Enqueue one mail per subscriber who has not had this month's yet."""
-    from forum.insight.tasks import monthly_report_mail_one
-
-    month = month or previous_month()
+def subscribers_due(*, month: str) -> list[int]:
+    """The subscribers who may read the report and have not had ``month``'s yet."""
     sent = set(
         ReportMailing.objects.filter(month=_month_date(month)).values_list("user_id", flat=True)
     )
-    queued = 0
-    for user in subscribers():
-        if user.pk in sent or not can_see_recurring_issues(user):
-            continue
-        monthly_report_mail_one.enqueue(user_id=user.pk, month=month)
-        queued += 1
-    return {"month": month, "queued": queued, "already_sent": len(sent)}
+    return [
+        user.pk for user in subscribers() if user.pk not in sent and can_see_recurring_issues(user)
+    ]
 
 
 def _xlsx(*, report, context) -> bytes:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from forum.boards.models import NotificationPreference
 from forum.boards.notifications import notification_case_update
 from forum.insight.models import ImprovementEvent, ImprovementItem
+from forum.insight.selectors import linked_members
 
 NOTIFIED_STATUSES = (
     ImprovementItem.Status.PROPOSED,
@@ -42,8 +43,6 @@ def _message(item: ImprovementItem, event: ImprovementEvent) -> str:
 
 def improvement_notify(*, item_id: int) -> int:
     """Tell the linked members about the item's latest move; returns how many were told."""
-    from forum.insight.services import linked_members
-
     item = ImprovementItem.objects.select_related("department").filter(pk=item_id).first()
     if item is None:
         return 0

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from forum.insight import charts, selectors
 from forum.insight.models import MonthlyFigure, ReportSubscription
 from forum.insight.permissions import can_create_improvement, can_see_recurring_issues
-from forum.visibility import is_moderator
+from forum.visibility import is_moderator, readable_forum_ids
 
 MONTHS = 12
 MEASURES = (
@@ -136,12 +136,20 @@ def report_context(*, user, department=None, project=None, permission_handler=No
         user=user, department=department, project=project, limit=10
     )
     rows = []
+    forums = (
+        readable_forum_ids(user=user, permission_handler=permission_handler)
+        if permission_handler is not None and issues
+        else None
+    )
     for issue in issues:
         examples = (
             selectors.visible_posts(
-                user=user, post_ids=issue.example_post_ids, permission_handler=permission_handler
+                user=user,
+                post_ids=issue.example_post_ids,
+                permission_handler=permission_handler,
+                forums=forums,
             )
-            if permission_handler is not None
+            if forums is not None
             else []
         )
         rows.append(

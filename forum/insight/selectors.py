@@ -33,11 +33,15 @@ def recurring_issues_for(
     return list(issues.order_by("-post_count", "-recent_count", "pk")[:limit])
 
 
-def visible_posts(*, user, post_ids: list[int], permission_handler, limit: int = 3) -> list[Post]:
-    """Of these posts, those the reader may see (board, topic and approval), in the given order."""
+def visible_posts(
+    *, user, post_ids: list[int], permission_handler, limit: int = 3, forums=None
+) -> list[Post]:
+    """Of these posts, those the reader may see (board, topic and approval), in the given order.
+    ``forums``: the reader's readable forum ids, when the caller already has them."""
     if not post_ids:
         return []
-    forums = readable_forum_ids(user=user, permission_handler=permission_handler)
+    if forums is None:
+        forums = readable_forum_ids(user=user, permission_handler=permission_handler)
     found = {
         post.pk: post
         for post in Post.objects.filter(
@@ -94,3 +98,12 @@ def improvements_for_topic(*, topic) -> list[ImprovementItem]:
         .select_related("department")
         .order_by("pk")
     )
+
+
+def linked_members(*, item: ImprovementItem) -> list:
+    """Whose feedback the item carries: the posters of its topics, the members of its cases."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = set(item.topics.exclude(poster=None).values_list("poster_id", flat=True))
+    user_ids |= set(item.cases.exclude(member=None).values_list("member_id", flat=True))
+    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))

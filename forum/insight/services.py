@@ -26,6 +26,7 @@ from forum.insight.models import (
     RecurringIssue,
 )
 from forum.insight.permissions import can_change_improvement, can_create_improvement
+from forum.insight.selectors import linked_members
 from portal.members.models import HousingProject
 from portal.members.points import points_event_pay
 
@@ -477,15 +478,6 @@ def improvement_update(
     item.full_clean()
     item.save()
     return item
-
-
-def linked_members(*, item: ImprovementItem) -> list:
-    """Whose feedback the item carries: the posters of its topics, the members of its cases."""
-    from django.contrib.auth import get_user_model
-
-    user_ids = set(item.topics.exclude(poster=None).values_list("poster_id", flat=True))
-    user_ids |= set(item.cases.exclude(member=None).values_list("member_id", flat=True))
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
 
 
 def _notify(*, item_id: int) -> None:

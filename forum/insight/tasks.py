@@ -12,11 +12,20 @@ def insight_refresh_task(*, days: int = 90) -> dict:
     return {"run": run.pk, "posts": run.posts, "issues": run.issues, "figures": figures}
 
 
+def monthly_report_queue(*, month: str | None = None) -> dict:
+    """Enqueue one mail per subscriber who has not had ``month``'s report yet."""
+    from forum.insight.monthly import previous_month, subscribers_due
+
+    month = month or previous_month()
+    due = subscribers_due(month=month)
+    for user_id in due:
+        monthly_report_mail_one.enqueue(user_id=user_id, month=month)
+    return {"month": month, "queued": len(due)}
+
+
 @task()
 def monthly_report_mail_task(*, month: str = "") -> dict:
     """Queue one mail task per subscriber for ``month`` (``YYYY-MM``; default: last month)."""
-    from forum.insight.monthly import monthly_report_queue
-
     return monthly_report_queue(month=month or None)
 
 

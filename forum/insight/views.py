@@ -153,7 +153,7 @@ def improvement_detail(request, pk: int):
                     "description": item.description,
                 }
             ),
-            "members_linked": len(services.linked_members(item=item)),
+            "members_linked": len(selectors.linked_members(item=item)),
         },
     )
 

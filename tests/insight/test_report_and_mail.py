@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from forum.insight.models import ReportMailing, ReportSubscription
-from forum.insight.monthly import monthly_report_queue
 from forum.insight.services import monthly_figures_refresh, recurring_issues_refresh
+from forum.insight.tasks import monthly_report_queue
 from forum.permissions import ClubPermissionHandler
 from forum.visibility import can_see_post
 from tests.factories import UserFactory
