@@ -27,6 +27,7 @@ urlpatterns = [
     path("me/", include("portal.members.me_urls")),
     path("me/", include("forum.boards.me_urls")),
     path("me/", include("forum.cases.me_urls")),
+    path("me/", include("forum.insight.me_urls")),
     path("me/", include("portal.rewards.me_urls")),
     path("me/", include("portal.activities.me_urls")),
     path("members/", include("portal.members.staff_urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("surveys/", include("portal.surveys.urls")),
     path("campaigns/", include("portal.campaigns.urls")),
+    path("triage/", include("forum.insight.urls")),
     path("triage/", include("forum.cases.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

@@ -258,6 +258,12 @@ def world_build() -> World:
     _surveys_build(o, users, admin, project_a)
     _campaigns_build(o, users, admin)
     o["follow_up"] = CaseFollowUp.objects.create(case=o["case_design"], kind="callback")
+    from forum.insight.models import ImprovementItem
+
+    o["improvement"] = ImprovementItem.objects.create(
+        title="地库顶板防水返修", department=departments["property"], created_by=admin
+    )
+    o["improvement"].cases.add(o["case_property"])
 
     # Index everything, as the task does after a commit, so the search page has the markers.
     while queue_process()["processed"]:

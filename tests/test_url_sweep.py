@@ -445,6 +445,22 @@ TABLE: dict[str, Entry] = {
         for name in ("me_case_confirm", "me_case_reopen", "me_case_rate")
     },
     "me_case_rate_link": simple(everyone(OK), kwargs=lambda o: {"token": "forged"}),
+    # --- insight: the improvement list, the report subscription, the member's page
+    "insight:improvements": simple(only("moderator", *DEPT_STAFF)),
+    "insight:improvement_new": simple(only("moderator")),
+    "insight:improvement_detail": simple(
+        only("moderator", "property"), kwargs=lambda o: {"pk": o["improvement"].pk}
+    ),
+    **{
+        name: simple(
+            post_only(),
+            only("moderator", "property"),
+            kwargs=lambda o: {"pk": o["improvement"].pk},
+        )
+        for name in ("insight:improvement_move", "insight:improvement_edit")
+    },
+    "insight:report_subscription": simple(post_only(), only("moderator")),
+    "me_improvements": simple(signed_in()),
     # --- members: earning points, invitations
     "me_points_earn": simple(signed_in()),
     "member_invited": simple(everyone(OK), kwargs=lambda o: {"token": "forged"}),

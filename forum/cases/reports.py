@@ -23,6 +23,22 @@ from forum.cases.models import Case
 from forum.cases.routing import terms
 from portal.members.exports import csv_writer, xlsx_append
 
+# Other areas add sections to the report page (the recurring issues and trends of
+# forum.insight): each a callable ``panel(*, request, department, project) -> SafeString``,
+# registered from its AppConfig.ready() so that cases never imports them.
+REPORT_PANELS: list = []
+
+
+def report_panel_register(panel) -> None:
+    if panel not in REPORT_PANELS:
+        REPORT_PANELS.append(panel)
+
+
+def report_panels_render(*, request, department=None, project=None) -> list[SafeString]:
+    return [
+        panel(request=request, department=department, project=project) for panel in REPORT_PANELS
+    ]
+
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()

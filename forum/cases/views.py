@@ -544,6 +544,9 @@ def report(request):
             "form": form,
             "report": result,
             "charts": charts,
+            "panels": reports.report_panels_render(
+                request=request, department=department, project=project
+            ),
             "month_value": f"{year}-{month:02d}",
             "query": request.GET.urlencode(),
         },

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     # machina overrides (label = machina's label, default = True in apps.py)
     "forum.boards",
     "forum.cases",
+    "forum.insight",
     "forum.machina_apps.forum_search",
     "forum.machina_apps.forum",
     "forum.machina_apps.forum_conversation",

@@ -7,6 +7,7 @@ SEEDERS = (
     "portal.rewards.demo.seed",
     "forum.boards.demo.seed",
     "forum.cases.demo.seed",
+    "forum.insight.demo.seed",
     "cms.demo.seed",
     "portal.activities.demo.seed",
     "portal.surveys.demo.seed",
