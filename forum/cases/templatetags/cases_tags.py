@@ -1,6 +1,6 @@
 from django import template
 
-from forum.cases import forms, selectors, services
+from forum.cases import forms, presenters, selectors, services
 from forum.cases.models import Case
 
 register = template.Library()
@@ -45,3 +45,16 @@ def member_cases(context, member):
         "cases": list(case_list_for_member(member=member)[:20]),
         "request": context.get("request"),
     }
+
+
+@register.filter
+def routing_reasons(case: Case) -> list[str]:
+    """The router's reasons for its suggestion, in the reader's words."""
+    return presenters.case_reasons(case)
+
+
+@register.filter
+def history_lines(events, case: Case) -> list[tuple]:
+    """Each event of a case with its line in the reader's words: (event, text)."""
+    namer = presenters.department_namer([case.department, case.suggested_department])
+    return [(event, presenters.event_text(event, department_name=namer)) for event in events]
