@@ -428,6 +428,7 @@ TABLE: dict[str, Entry] = {
     ),
     # --- cases: the service desk, follow-ups, my work, the member's own case actions
     "cases:my_work": simple(only("moderator", *DEPT_STAFF)),
+    "cases:alert_preference": simple(post_only(), only(*DEPT_STAFF)),
     "cases:desk_lookup": simple(only("moderator", "service")),
     "cases:desk_member": simple(
         only("moderator", "service"), kwargs=lambda o: {"user_id": o["author"].pk}

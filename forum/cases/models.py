@@ -648,3 +648,27 @@ class CaseFollowUp(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class DepartmentAlertPreference(models.Model):
+    """How a department's staff member hears of a new case routed to the department.
+
+    Without a row both are on: new cases are the department's work, so staff hear of them unless
+    they say otherwise.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="department_alert_preference",
+    )
+    on_site = models.BooleanField(_("tell me on the site about new cases"), default=True)
+    by_email = models.BooleanField(_("email me about new cases"), default=True)
+
+    class Meta:
+        verbose_name = _("new-case alert preference")
+        verbose_name_plural = _("new-case alert preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

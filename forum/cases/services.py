@@ -26,10 +26,12 @@ from forum.cases.models import (
     CaseNote,
     Category,
     Department,
+    DepartmentAlertPreference,
     InvalidStatusChange,
     OfficialReply,
 )
 from forum.cases.rating_links import RatingLinkInvalid, rating_token_case
+from forum.cases.selectors import department_members
 from forum.cases.sla import case_due_times_set
 from forum.cases.windows import confirm_window, reopen_window
 from forum.visibility import is_moderator, staff_department_ids
@@ -657,21 +659,6 @@ def case_rate_by_token(*, token: str, satisfaction: int, comment: str = "") -> C
 # --- staff working together: owners, internal notes, suggestion outcomes -------------------
 
 
-def department_members(department: Department):
-    """Who may own a department's cases: its staff group and its heads."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(groups=department.staff_group_id) | Q(headed_departments=department), is_active=True
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 def can_assign_owner(user, case: Case) -> bool:
     """Moderators and the head of the case's department assign any owner."""
     return is_moderator(user) or (
@@ -816,3 +803,17 @@ def case_follow_up_done(
         result=result,
     )
     return follow_up
+
+
+def department_alert_preference_set(
+    *, user, on_site: bool, by_email: bool
+) -> DepartmentAlertPreference:
+    """How a department's staff member hears of new cases (on the site, by mail)."""
+    if not (staff_department_ids(user) or headed_department_ids(user)):
+        raise PermissionDenied
+    preference, _created = DepartmentAlertPreference.objects.get_or_create(user=user)
+    preference.on_site = on_site
+    preference.by_email = by_email
+    preference.full_clean()
+    preference.save()
+    return preference
