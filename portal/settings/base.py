@@ -310,6 +310,7 @@ LOCALE_PATHS = [
     BASE_DIR / "locale",
     BASE_DIR / "locale_vendor" / "machina",
     BASE_DIR / "locale_vendor" / "allauth",
+    BASE_DIR / "locale_vendor" / "wagtail",
 ]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
