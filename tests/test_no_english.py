@@ -27,11 +27,11 @@ ALLOWED = {
     "kb", "mb", "gb", "px", "am", "pm", "id", "url", "csv", "xlsx", "json", "pdf", "https", "http",
     # case priorities (P1…P4) and versions (v1)
     "p", "v",
-    # the language switch names each language in itself
-    "english",
+    # the language switch names each language in itself; member numbers begin with KH
+    "english", "kh",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
+EMAIL = re.compile(r"[\w.+*-]+@[\w.-]+")
 
 
 def english_words(page: str, *, data: set[str]) -> set[str]:

@@ -146,6 +146,7 @@ TABLE: dict[str, Entry] = {
     "account_logout": simple(everyone(OK)),
     "account_inactive": simple(everyone(OK), everyone(NO_METHOD)),
     "account_signup": simple(everyone(OK)),
+    "privacy_notice": simple(everyone(OK)),
     "account_reauthenticate": simple(signed_in()),
     "account_request_reauthentication_code": simple(signed_in()),
     "account_confirm_reauthentication_code": simple(signed_in()),

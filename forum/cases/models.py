@@ -40,6 +40,20 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def members(self):
+        """Who works on the department's cases: its staff group and its heads (active ones)."""
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model()
+            .objects.filter(
+                models.Q(groups=self.staff_group_id) | models.Q(headed_departments=self),
+                is_active=True,
+            )
+            .distinct()
+            .order_by("username")
+        )
+
 
 class Category(models.Model):
     """A small editable taxonomy of what a case is about (房屋质量, 规划设计, 物业服务, …)."""

@@ -18,7 +18,6 @@ from forum.boards.notifications import notification_case_update
 from forum.boards.services import MODERATORS_GROUP
 from forum.cases.models import Case, DepartmentAlertPreference
 from forum.cases.rating_links import rating_token_make
-from forum.cases.selectors import department_members
 from forum.cases.windows import confirm_window, reopen_window
 from portal.members.notices import notice_send
 
@@ -274,7 +273,7 @@ def department_assigned(*, case: Case) -> None:
             "subject": case.topic.subject,
         }
         body = _case_url(case)
-    staff = list(department_members(department))
+    staff = list(department.members())
     preferences = {p.user_id: p for p in DepartmentAlertPreference.objects.filter(user__in=staff)}
     default = DepartmentAlertPreference()
     for user in staff:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -208,11 +207,4 @@ def follow_ups_open() -> QuerySet[CaseFollowUp]:
 
 def department_members(department: Department) -> QuerySet:
     """Who may own a department's cases: its staff group and its heads."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(groups=department.staff_group_id) | Q(headed_departments=department), is_active=True
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return department.members()
