@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # allauth's sign-up with the member profile in the same transaction (before allauth's own).
     path("accounts/signup/", account_views.join, name="account_signup"),
+    path("privacy/", account_views.privacy_notice, name="privacy_notice"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("portal.members.me_urls")),
     path("me/", include("forum.boards.me_urls")),

@@ -146,6 +146,7 @@ TABLE: dict[str, Entry] = {
     "account_logout": simple(everyone(OK)),
     "account_inactive": simple(everyone(OK), everyone(NO_METHOD)),
     "account_signup": simple(everyone(OK)),
+    "privacy_notice": simple(everyone(OK)),
     "account_reauthenticate": simple(signed_in()),
     "account_request_reauthentication_code": simple(signed_in()),
     "account_confirm_reauthentication_code": simple(signed_in()),
@@ -428,6 +429,7 @@ TABLE: dict[str, Entry] = {
     ),
     # --- cases: the service desk, follow-ups, my work, the member's own case actions
     "cases:my_work": simple(only("moderator", *DEPT_STAFF)),
+    "cases:alert_preference": simple(post_only(), only(*DEPT_STAFF)),
     "cases:desk_lookup": simple(only("moderator", "service")),
     "cases:desk_member": simple(
         only("moderator", "service"), kwargs=lambda o: {"user_id": o["author"].pk}

@@ -243,3 +243,8 @@ class DeskCaseForm(forms.Form):
     def clean_unit(self):
         value = self.cleaned_data.get("unit")
         return self.units.get(value) if value else None
+
+
+class DepartmentAlertPreferenceForm(forms.Form):
+    on_site = forms.BooleanField(label=_("Tell me on the site about new cases"), required=False)
+    by_email = forms.BooleanField(label=_("Email me about new cases"), required=False)

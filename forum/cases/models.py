@@ -40,6 +40,22 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def members(self):
+        """Who works on the department's cases: its staff group and its heads (active ones)."""
+        from django.contrib.auth import get_user_model
+
+        # The staff and heads first (two small indexed reads), then those users by primary key:
+        # as an OR over the whole user table (outer joins with DISTINCT, or two IN subqueries)
+        # PostgreSQL filtered every member, 25–60 ms at 20,000 members.
+        user_model = get_user_model()
+        ids = set(
+            user_model.groups.through.objects.filter(group_id=self.staff_group_id).values_list(
+                "user_id", flat=True
+            )
+        )
+        ids.update(self.heads.values_list("pk", flat=True))
+        return user_model.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
 
 class Category(models.Model):
     """A small editable taxonomy of what a case is about (房屋质量, 规划设计, 物业服务, …)."""
@@ -648,3 +664,27 @@ class CaseFollowUp(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class DepartmentAlertPreference(models.Model):
+    """How a department's staff member hears of a new case routed to the department.
+
+    Without a row both are on: new cases are the department's work, so staff hear of them unless
+    they say otherwise.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="department_alert_preference",
+    )
+    on_site = models.BooleanField(_("tell me on the site about new cases"), default=True)
+    by_email = models.BooleanField(_("email me about new cases"), default=True)
+
+    class Meta:
+        verbose_name = _("new-case alert preference")
+        verbose_name_plural = _("new-case alert preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

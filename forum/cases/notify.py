@@ -16,7 +16,7 @@ from django_tasks import task
 
 from forum.boards.notifications import notification_case_update
 from forum.boards.services import MODERATORS_GROUP
-from forum.cases.models import Case
+from forum.cases.models import Case, DepartmentAlertPreference
 from forum.cases.rating_links import rating_token_make
 from forum.cases.windows import confirm_window, reopen_window
 from portal.members.notices import notice_send
@@ -262,13 +262,25 @@ def owner_assigned(*, case: Case, owner, by) -> None:
 
 
 def department_assigned(*, case: Case) -> None:
+    """A case reached a department: its staff and heads hear of it on the site and by mail, each
+    as their alert preference says; the department's own address always gets the mail."""
+    department = case.department
+    if department is None:
+        return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New case for %(department)s: %(subject)s") % {
-            "department": case.department,
+            "department": department,
             "subject": case.topic.subject,
         }
         body = _case_url(case)
-    _send(recipients=_department_recipients(case), subject=subject, body=body)
+    staff = list(department.members())
+    preferences = {p.user_id: p for p in DepartmentAlertPreference.objects.filter(user__in=staff)}
+    default = DepartmentAlertPreference()
+    for user in staff:
+        if preferences.get(user.pk, default).on_site:
+            notice_send(recipient=user, kind="case_new", title=subject, url=_case_path(case))
+    emails = [u.email for u in staff if preferences.get(u.pk, default).by_email]
+    _send(recipients=[department.contact_email, *emails], subject=subject, body=body)
 
 
 def department_warn(*, case: Case, kind: str) -> None:

@@ -191,9 +191,12 @@ def due_state(case: Case, now=None) -> str:
     return ""
 
 
-def official_post_ids(*, topic) -> set[int]:
-    """The posts of a topic that are official replies (marked 官方回复 on the topic page)."""
-    return set(OfficialReply.objects.filter(post__topic=topic).values_list("post_id", flat=True))
+def official_reply_departments(*, topic) -> dict[int, str]:
+    """The posts of a topic that are official replies, each with the name of the department that
+    signs it (marked 官方回复 and signed "— 工程部" on the topic page)."""
+    return dict(
+        OfficialReply.objects.filter(post__topic=topic).values_list("post_id", "department__name")
+    )
 
 
 def follow_ups_open() -> QuerySet[CaseFollowUp]:
@@ -203,3 +206,8 @@ def follow_ups_open() -> QuerySet[CaseFollowUp]:
         .select_related("case__topic__poster", "case__member", "case__department")
         .order_by("created_at", "pk")
     )
+
+
+def department_members(department: Department) -> QuerySet:
+    """Who may own a department's cases: its staff group and its heads."""
+    return department.members()

@@ -26,10 +26,12 @@ from forum.cases.models import (
     CaseNote,
     Category,
     Department,
+    DepartmentAlertPreference,
     InvalidStatusChange,
     OfficialReply,
 )
 from forum.cases.rating_links import RatingLinkInvalid, rating_token_case
+from forum.cases.selectors import department_members
 from forum.cases.sla import case_due_times_set
 from forum.cases.windows import confirm_window, reopen_window
 from forum.visibility import is_moderator, staff_department_ids
@@ -657,23 +659,6 @@ def case_rate_by_token(*, token: str, satisfaction: int, comment: str = "") -> C
 # --- staff working together: owners, internal notes, suggestion outcomes -------------------
 
 
-def department_members(department: Department):
-    """Who may own a department's cases: its staff group and its heads."""
-    from django.contrib.auth import get_user_model
-
-    # The staff and heads first (two small indexed reads), then those users by primary key:
-    # as an OR over the whole user table (outer joins with DISTINCT, or two IN subqueries)
-    # PostgreSQL filtered every member, 25–60 ms at 20,000 members.
-    user_model = get_user_model()
-    ids = set(
-        user_model.groups.through.objects.filter(group_id=department.staff_group_id).values_list(
-            "user_id", flat=True
-        )
-    )
-    ids.update(department.heads.values_list("pk", flat=True))
-    return user_model.objects.filter(pk__in=ids, is_active=True).order_by("username")
-
-
 def can_assign_owner(user, case: Case) -> bool:
     """Moderators and the head of the case's department assign any owner."""
     return is_moderator(user) or (
@@ -818,3 +803,17 @@ def case_follow_up_done(
         result=result,
     )
     return follow_up
+
+
+def department_alert_preference_set(
+    *, user, on_site: bool, by_email: bool
+) -> DepartmentAlertPreference:
+    """How a department's staff member hears of new cases (on the site, by mail)."""
+    if not (staff_department_ids(user) or headed_department_ids(user)):
+        raise PermissionDenied
+    preference, _created = DepartmentAlertPreference.objects.get_or_create(user=user)
+    preference.on_site = on_site
+    preference.by_email = by_email
+    preference.full_clean()
+    preference.save()
+    return preference

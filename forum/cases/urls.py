@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("mine/", views.my_work, name="my_work"),
+    path("alerts/", views.alert_preference, name="alert_preference"),
     path("desk/", desk_views.desk_lookup, name="desk_lookup"),
     path("desk/member/<int:user_id>/", desk_views.desk_member, name="desk_member"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),

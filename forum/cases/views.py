@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum.cases import forms, reports, selectors, services
-from forum.cases.models import Case, Department
+from forum.cases.models import Case, Department, DepartmentAlertPreference
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.member_views import page_of, personal_center_render
 
@@ -173,11 +173,35 @@ def my_work(request):
         raise PermissionDenied
     cases = selectors.case_list_for_owner(owner=request.user)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    alert_form = None
+    if staff_department_ids(request.user) or services.headed_department_ids(request.user):
+        preference = DepartmentAlertPreference.objects.filter(user=request.user).first()
+        preference = preference or DepartmentAlertPreference()
+        alert_form = forms.DepartmentAlertPreferenceForm(
+            initial={"on_site": preference.on_site, "by_email": preference.by_email}
+        )
     return render(
         request,
         "cases/my_work.html",
-        {"page": page, "rows": _rows(page.object_list, user=request.user)},
+        {
+            "page": page,
+            "rows": _rows(page.object_list, user=request.user),
+            "alert_form": alert_form,
+        },
     )
+
+
+@login_required
+@require_POST
+def alert_preference(request):
+    """How department staff hear of new cases routed to their department (set on 我的工单)."""
+    if not (staff_department_ids(request.user) or services.headed_department_ids(request.user)):
+        raise PermissionDenied
+    form = forms.DepartmentAlertPreferenceForm(request.POST)
+    if form.is_valid():
+        services.department_alert_preference_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your new-case alerts are saved."))
+    return redirect("cases:my_work")
 
 
 @login_required

@@ -10,8 +10,10 @@ found only by the database is shown as the form's error, as if it had been found
 from allauth.account.internal import flows
 from allauth.account.views import SignupView
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 SIGNUP_CONFLICT = _(
@@ -49,3 +51,12 @@ class JoinView(SignupView):
 
 
 join = JoinView.as_view()
+
+
+def privacy_notice(request):
+    """The privacy notice members agree to when they join, at a stable address."""
+    return render(
+        request,
+        "portal/privacy_notice.html",
+        {"version": settings.PRIVACY_NOTICE_VERSION},
+    )

@@ -1,8 +1,12 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import (
@@ -95,8 +99,24 @@ class MemberDetailsForm(MobileUniqueMixin, forms.Form):
 class JoinForm(MemberDetailsForm):
     """allauth's ACCOUNT_SIGNUP_FORM_CLASS: its fields are added to the sign-up form."""
 
+    privacy_consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please read the privacy notice and agree to it to join.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request so the link and the words follow the reader's language.
+        self.fields["privacy_consent"].label = format_html(
+            gettext(
+                'I have read and agree to the <a href="{url}" target="_blank" rel="noopener">'
+                "privacy notice</a>"
+            ),
+            url=reverse("privacy_notice"),
+        )
+
     def signup(self, request, user):
-        from portal.members.services import member_profile_update
+        from portal.members.services import member_privacy_consent_record, member_profile_update
 
         fields = self.profile_fields()
         if not user.display_name:
@@ -107,6 +127,7 @@ class JoinForm(MemberDetailsForm):
         if referrer is not None and referrer.pk != user.pk:
             fields["referred_by"] = referrer
         member_profile_update(user=user, **fields)
+        member_privacy_consent_record(user=user, version=settings.PRIVACY_NOTICE_VERSION)
 
 
 class ProfileForm(MemberDetailsForm):

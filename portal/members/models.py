@@ -286,6 +286,11 @@ class MemberProfile(models.Model):
     allow_sales_contact = models.BooleanField(
         _("sales staff may contact me about my purchase intention"), default=False
     )
+    # Empty for members who joined before consent was asked: they are not forced to log out.
+    privacy_consent_version = models.CharField(
+        _("privacy notice version agreed to"), max_length=20, blank=True
+    )
+    privacy_consent_at = models.DateTimeField(_("privacy notice agreed at"), null=True, blank=True)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),

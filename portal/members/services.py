@@ -264,3 +264,14 @@ def member_data_export(*, member: User) -> dict:
             for r in member.redemption_requests.select_related("item").order_by("created_at")
         ],
     }
+
+
+@transaction.atomic
+def member_privacy_consent_record(*, user: User, version: str, now=None) -> MemberProfile:
+    """The member agreed to this version of the privacy notice: kept with the time they did."""
+    profile = member_profile_ensure(user=user)
+    profile.privacy_consent_version = version
+    profile.privacy_consent_at = now or timezone.now()
+    profile.full_clean()
+    profile.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+    return profile

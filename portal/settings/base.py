@@ -329,6 +329,7 @@ LOCALE_PATHS = [
     BASE_DIR / "locale",
     BASE_DIR / "locale_vendor" / "machina",
     BASE_DIR / "locale_vendor" / "allauth",
+    BASE_DIR / "locale_vendor" / "wagtail",
 ]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
@@ -441,6 +442,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "portal.members.forms.JoinForm"
 POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
 # A bulk grant of more reward points than this in total waits for a second person's approval.
 POINTS_GRANT_APPROVAL_THRESHOLD = env.int("POINTS_GRANT_APPROVAL_THRESHOLD", default=5000)
+# The privacy notice (/privacy/) members agree to at sign-up; raise it when the notice changes:
+# each member's agreed version and time are kept on their profile.
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-12")
 
 # --- Search ------------------------------------------------------------------------------
 # The Elasticsearch analyzer for Chinese text: "cjk" ships with Elasticsearch; "smartcn" or

@@ -29,6 +29,7 @@ def test_newcomer_joins_claims_a_unit_and_after_verification_reads_the_owners_bo
     page.fill("input[name=mobile]", "13700001234")
     page.fill("input[name=city]", "上海")
     page.check("input[name=interests][value=family]")
+    page.check("input[name=privacy_consent]")
     page.click("form button[type=submit]")
     page.wait_for_load_state()
     assert "/accounts/confirm-email/" in page.url

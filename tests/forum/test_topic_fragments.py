@@ -99,7 +99,7 @@ def test_no_copy_for_the_reader_who_may_accept_an_answer(boards, member):
             topic=None,
             posts=[],
             accepted_post_id=None,
-            official_ids=set(),
+            official_ids={},
             can_accept_answer=True,
             poll=None,
         )

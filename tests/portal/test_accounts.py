@@ -45,6 +45,7 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
             "real_name": "新会员",
             "mobile": "13912345678",
             "city": "上海",
+            "privacy_consent": "on",
         },
     )
 

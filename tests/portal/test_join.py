@@ -13,6 +13,7 @@ SIGNUP = {
     "real_name": "王小明",
     "mobile": "13912345678",
     "city": "上海",
+    "privacy_consent": "on",
 }
 
 

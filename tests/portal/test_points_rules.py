@@ -220,7 +220,7 @@ COMPLETE_SIGNUP = {
     "username": "invitee", "email": "invitee@example.com", "password1": "Xk9!long-pass",
     "password2": "Xk9!long-pass", "real_name": "李四", "mobile": "13912340001", "city": "上海",
     "gender": "female", "birth_year": "1990", "family": "couple", "how_heard": "friend",
-    "interests": ["sports"],
+    "interests": ["sports"], "privacy_consent": "on",
 }  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from forum.cases import forms, selectors, services
+from forum.cases import forms, presenters, services
 from forum.cases.models import Case
 
 register = template.Library()
@@ -29,10 +29,6 @@ def case_panel(context, topic):
             case and user and user.is_authenticated and services.can_work_on(user, case)
         ),
         "rate_form": forms.RateForm(),
-        # The topic page's view has them already (its posts fragment is keyed on them).
-        "official_post_ids": context.get("official_ids")
-        if context.get("official_ids") is not None
-        else (selectors.official_post_ids(topic=topic) if case else set()),
     }
 
 
@@ -45,3 +41,22 @@ def member_cases(context, member):
         "cases": list(case_list_for_member(member=member)[:20]),
         "request": context.get("request"),
     }
+
+
+@register.filter
+def routing_reasons(case: Case) -> list[str]:
+    """The router's reasons for its suggestion, in the reader's words."""
+    return presenters.case_reasons(case)
+
+
+@register.filter
+def history_lines(events, case: Case) -> list[tuple]:
+    """Each event of a case with its line in the reader's words: (event, text)."""
+    namer = presenters.department_namer([case.department, case.suggested_department])
+    return [(event, presenters.event_text(event, department_name=namer)) for event in events]
+
+
+@register.filter
+def official_department(official_ids: dict, post_id: int) -> str:
+    """The department that signs an official reply (from the topic page's ``official_ids``)."""
+    return official_ids.get(post_id, "")

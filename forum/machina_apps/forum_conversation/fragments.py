@@ -66,7 +66,10 @@ def _poster(post) -> str:
 def topic_posts_cache_key(
     *, user, topic, posts, accepted_post_id, official_ids, can_accept_answer, poll
 ) -> str | None:
-    """The fragment's key, or None when this reader's page must be rendered afresh."""
+    """The fragment's key, or None when this reader's page must be rendered afresh.
+
+    ``official_ids`` maps each official reply's post id to the department that signs it.
+    """
     if poll is not None or can_accept_answer:
         return None
     page = ";".join(
@@ -78,7 +81,7 @@ def topic_posts_cache_key(
         str(topic.pk),
         page,
         str(accepted_post_id or ""),
-        ",".join(str(pk) for pk in sorted(official_ids)),
+        ",".join(f"{pk}:{name}" for pk, name in sorted(official_ids.items())),
         _reader(user, posts),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -17,7 +17,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 from forum.boards import posting
 from forum.boards.answers import can_accept_answer
 from forum.boards.models import AcceptedAnswer, Board
-from forum.cases.selectors import official_post_ids
+from forum.cases.selectors import official_reply_departments
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
 from forum.visibility import readable_forum_ids, topic_visibility_q
@@ -81,7 +81,7 @@ class TopicView(machina_views.TopicView):
             user=user, topic=topic, permission_handler=handler
         )
         context["can_report"] = user.is_authenticated and handler.can_see_topic(topic, user)
-        context["official_ids"] = official_post_ids(topic=topic)
+        context["official_ids"] = official_reply_departments(topic=topic)
         _posters_visible_posts_count_set(
             posts=context["posts"], user=user, permission_handler=handler
         )

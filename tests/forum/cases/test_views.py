@@ -56,7 +56,7 @@ def test_the_moderators_queue_shows_the_suggestion_with_personal_data_masked(
     page = client.get("/triage/").content.decode()
 
     assert "卫生间漏水" in page
-    assert "model v1: engineering 93% (漏水)" in page
+    assert "模型建议 工程部（置信度 93%，依据：漏水）" in page
     assert "待分派" in page
     assert "m***@example.com" in page
     assert "138****5678" in page
