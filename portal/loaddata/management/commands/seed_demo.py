@@ -11,6 +11,7 @@ SEEDERS = (
     "cms.demo.seed",
     "portal.activities.demo.seed",
     "portal.surveys.demo.seed",
+    "portal.campaigns.demo.seed",
 )
 
 
