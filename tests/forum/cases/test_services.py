@@ -13,7 +13,7 @@ from forum.cases.services import (
     case_status_change,
     case_take,
 )
-from tests.conftest import make_topic
+from tests.conftest import make_topic, staff_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,131 @@ def test_the_queue_index_covers_exactly_the_open_statuses():
     from forum.cases.models import OPEN_STATUS_VALUES, Case
 
     assert tuple(Case.OPEN_STATUSES) == OPEN_STATUS_VALUES
+
+
+# --- who may work on a case, taking it, moving it, handing it back -------------------------
+
+
+def routed(case, department, status=S.ASSIGNED, assignee=None):
+    Case.objects.filter(pk=case.pk).update(department=department, status=status, assignee=assignee)
+    case.refresh_from_db()
+    return case
+
+
+def test_who_may_work_on_a_case(case, departments, moderator, engineering_staff, design_staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum.cases.services import can_work_on
+
+    head = UserFactory(username="engineering_head")
+    departments["engineering"].heads.add(head)
+
+    assert not can_work_on(engineering_staff, case)  # not routed yet
+    assert not can_work_on(head, case)
+    assert can_work_on(moderator, case)
+    routed(case, departments["engineering"])
+    assert can_work_on(engineering_staff, case)
+    assert can_work_on(head, case)  # heads the department without being on its staff
+    assert not can_work_on(design_staff, case)
+    assert not can_work_on(UserFactory(username="plain_member"), case)
+    assert not can_work_on(AnonymousUser(), case)
+
+
+def test_a_closed_case_may_still_be_rated_by_its_member(case, departments, member):
+    from forum.cases.services import can_rate
+
+    routed(case, departments["engineering"], status=S.CLOSED)
+    assert can_rate(member, case)
+    routed(case, departments["engineering"], status=S.AWAITING_MEMBER)
+    assert not can_rate(member, case)
+
+
+def test_taking_a_case_owned_by_a_colleague_is_refused_but_a_head_may(
+    case, departments, engineering_staff
+):
+    from django.core.exceptions import ValidationError
+
+    colleague = staff_of("engineering", "engineering_colleague")
+    routed(case, departments["engineering"], status=S.IN_PROGRESS, assignee=colleague)
+
+    with pytest.raises(ValidationError):
+        case_take(case=case, by=engineering_staff, version=case.version)
+    case.refresh_from_db()
+    assert case.assignee == colleague
+
+    head = staff_of("engineering", "engineering_head")
+    departments["engineering"].heads.add(head)
+    case_take(case=case, by=head, version=case.version)
+
+    case.refresh_from_db()
+    assert case.assignee == head
+    assert case.status == S.IN_PROGRESS  # already in progress: no status change
+    assert not case.events.filter(kind=CaseEvent.Kind.STATUS).exists()
+    taken = case.events.get(kind=CaseEvent.Kind.ASSIGNED)
+    assert (taken.actor, taken.data) == (head, {"assignee": "engineering_head"})
+
+
+def test_taking_an_assigned_case_starts_it_and_retaking_ones_own_is_allowed(
+    case, departments, engineering_staff
+):
+    routed(case, departments["engineering"])
+
+    case_take(case=case, by=engineering_staff, version=case.version)
+    case_take(case=case, by=engineering_staff, version=case.version)
+
+    case.refresh_from_db()
+    assert (case.status, case.assignee) == (S.IN_PROGRESS, engineering_staff)
+    assert list(
+        case.events.filter(kind=CaseEvent.Kind.STATUS).values_list("from_status", "to_status")
+    ) == [("assigned", "in_progress")]
+
+
+def test_a_status_change_records_its_note_and_never_returns_to_triage(
+    case, departments, engineering_staff, design_staff
+):
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+
+    with pytest.raises(InvalidStatusChange, match="退回分派"):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=S.NEW)
+    with pytest.raises(PermissionDenied):
+        case_status_change(case=case, by=design_staff, version=case.version, status=S.RESOLVED)
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS
+
+    changed = case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=S.RESOLVED, note="已修好"
+    )
+
+    case.refresh_from_db()
+    assert changed.status == case.status == S.RESOLVED
+    event = case.events.get(kind=CaseEvent.Kind.STATUS)
+    assert (event.actor, event.note, event.to_status) == (engineering_staff, "已修好", "resolved")
+
+
+def test_hand_back_needs_a_reason_and_the_right_to_work_on_the_case(
+    case, departments, engineering_staff, design_staff
+):
+    from django.core.exceptions import ValidationError
+
+    routed(case, departments["engineering"], status=S.IN_PROGRESS, assignee=engineering_staff)
+    version = case.version
+
+    with pytest.raises(ValidationError):
+        case_hand_back(case=case, by=engineering_staff, version=version, reason="  ")
+    with pytest.raises(PermissionDenied):
+        case_hand_back(case=case, by=design_staff, version=version, reason="不是我们的")
+    case.refresh_from_db()
+    assert (case.status, case.version) == (S.IN_PROGRESS, version)
+
+    case_hand_back(case=case, by=engineering_staff, version=version, reason="属于物业维修")
+
+    case.refresh_from_db()
+    assert (case.status, case.department, case.assignee) == (S.NEW, None, None)
+    handed = case.events.get(kind=CaseEvent.Kind.HANDED_BACK)
+    assert (handed.actor, handed.data) == (engineering_staff, {"department": "engineering"})
+    status = case.events.get(kind=CaseEvent.Kind.STATUS)
+    assert (status.from_status, status.to_status, status.note) == (
+        "in_progress",
+        "new",
+        "属于物业维修",
+    )
