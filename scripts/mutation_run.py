@@ -10,7 +10,8 @@ for it under `[tool.mutation.modules."<module>"]`:
     tests     = the test files that reach the module (required)
     functions = mutant name globs, when only the module's rule functions are mutated
 
-The copy keeps its `mutants/` between runs, so a second run only re-tests what changed. Every
+The copy keeps its `mutants/` between runs, so a second run only re-tests what changed (not for
+a module narrowed by `functions`: mutmut re-runs named mutants every time). Every
 module shares one kept SQLite test database (`var/mutation-tests.sqlite3`, `--reuse-db`) so no
 run pays for the migrations again. Prints the per-module table (scripts/mutation_report.py).
 """
@@ -70,7 +71,9 @@ def main(modules: list[str]) -> int:
     status = 0
     for module in modules:
         workdir, entry = workdir_prepare(module, config)
-        patterns = [f"{module}.{pattern}" for pattern in entry.get("functions", ["*"])]
+        # Named mutants are always re-run; with no names mutmut keeps its cached results (the
+        # copy mutates this module only), so a second run re-tests only what changed.
+        patterns = [f"{module}.{pattern}" for pattern in entry.get("functions", [])]
         print(f"== mutating {module} ({', '.join(entry['tests'])})", flush=True)
         subprocess.run(
             [python, "-m", "mutmut", "run", "--max-children", "1", *patterns],

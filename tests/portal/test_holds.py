@@ -201,17 +201,21 @@ def test_an_entry_debit_may_not_spend_held_points_and_is_written_once(member, de
     points_hold(member=member, amount=300, source_key="activity:7:m", reason="活动")
     debit = {"member": member, "ledger": REWARD, "category": "other", "reason": "冲正"}
 
-    with pytest.raises(PointsError):
+    with pytest.raises(PointsError, match="该会员的奖励积分不足"):
         points_entry_add(amount=-201, idempotency_key="debit:1", **debit)
     entry, created = points_entry_add(
-        amount=-200, idempotency_key="debit:2", source_key="reversal:1", by=desk, **debit
-    )
+        amount=-200, idempotency_key="debit:2", source_key="reversal:1", source=desk, by=desk,
+        **debit,
+    )  # fmt: skip
     again, created_again = points_entry_add(amount=-200, idempotency_key="debit:2", **debit)
+    plain, _created = points_entry_add(amount=5, idempotency_key="credit:1", **debit)
 
     assert (created, created_again, again.pk) == (True, False, entry.pk)
     assert (entry.amount, entry.source_key, entry.created_by) == (-200, "reversal:1", desk)
-    assert points_balance(member=member, ledger=REWARD) == 300
-    assert points_available(member=member) == 0
+    assert (entry.source_type.model, entry.source_id) == ("user", str(desk.pk))
+    assert (plain.source_key, plain.source_type, plain.created_by) == ("", None, None)
+    assert points_balance(member=member, ledger=REWARD) == 305
+    assert points_available(member=member) == 5
 
 
 def test_entries_on_the_upgrade_ledger_move_the_level_both_ways(member, desk):
@@ -247,3 +251,35 @@ def test_a_grant_on_both_ledgers_writes_two_entries_and_a_negative_upgrade_lower
 
     assert MemberProfile.objects.get(user=member).level.code == "basic"
     assert points_available(member=member) == 30
+
+
+def test_a_correction_may_not_take_points_a_hold_set_aside(member, desk):
+    """Else charging the hold later would take the reward balance below zero."""
+    give(member, 300, desk)
+    hold = points_hold(member=member, amount=200, source_key="activity:8:m", reason="活动")
+    correction = {"member": member, "by": desk, "upgrade_points": 0, "reason": "更正"}
+
+    with pytest.raises(PointsError, match="该会员的奖励积分不足"):
+        points_grant(reward_points=-101, category="other", idempotency_key="c1", **correction)
+    points_grant(reward_points=-100, category="other", idempotency_key="c2", **correction)
+    points_hold_charge(hold=hold)
+
+    assert points_balance(member=member, ledger=REWARD) == 0
+    assert points_available(member=member) == 0
+
+
+def test_a_reward_debit_never_moves_the_level(member, desk):
+    """Levels follow upgrade points; spending reward points neither raises nor lowers them."""
+    from portal.members.models import MemberLevel, MemberProfile
+    from portal.members.points import points_entry_add
+
+    give(member, 100, desk)
+    MemberProfile.objects.filter(user=member).update(level=MemberLevel.objects.get(code="gold"))
+
+    points_entry_add(
+        member=member, ledger=REWARD, amount=-50, category="other", reason="兑换",
+        idempotency_key="spend:1",
+    )  # fmt: skip
+
+    assert MemberProfile.objects.get(user=member).level.code == "gold"
+    assert points_available(member=member) == 50

@@ -278,6 +278,7 @@ def test_who_may_work_on_a_case(case, departments, moderator, engineering_staff,
     assert not can_work_on(design_staff, case)
     assert not can_work_on(UserFactory(username="plain_member"), case)
     assert not can_work_on(AnonymousUser(), case)
+    assert not can_work_on(None, case)  # no user at all (a command, a task)
 
 
 def test_a_closed_case_may_still_be_rated_by_its_member(case, departments, member):
@@ -378,3 +379,71 @@ def test_hand_back_needs_a_reason_and_the_right_to_work_on_the_case(
         "new",
         "属于物业维修",
     )
+
+
+def test_each_move_keeps_the_clocks_the_sla_and_the_member_rely_on(
+    case, departments, engineering_staff, member, django_capture_on_commit_callbacks
+):
+    from forum.cases.models import CaseFollowUp
+
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+    assert case.first_response_at is None
+
+    def move(status):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=status)
+        case.refresh_from_db()
+
+    move(S.AWAITING_MEMBER)
+    first_response = case.first_response_at
+    assert first_response is not None  # asking the member is the first response
+    assert case.awaiting_member_since is not None
+    assert case.resolved_at is None
+
+    move(S.IN_PROGRESS)
+    assert case.awaiting_member_since is None
+    move(S.RESOLVED)
+    assert case.resolved_at is not None
+    assert case.first_response_at == first_response  # set once, never moved
+    assert case.awaiting_member_since is None
+    callbacks = case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK, done_at=None)
+    assert callbacks.count() == 1
+
+    move(S.CLOSED)
+    assert case.resolved_at is None
+    move(S.IN_PROGRESS)
+    move(S.RESOLVED)
+    assert callbacks.count() == 1  # the open callback is not duplicated
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        move(S.IN_PROGRESS)
+    assert case.resolved_at is None
+    assert [m.subject for m in mail.outbox if m.to == [member.email]] == [
+        "您的工单“卫生间漏水”状态：处理中"
+    ]
+
+
+def test_the_first_response_is_a_resolution_when_nothing_came_before(
+    case, departments, engineering_staff
+):
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+
+    case_status_change(case=case, by=engineering_staff, version=case.version, status=S.RESOLVED)
+
+    case.refresh_from_db()
+    assert case.first_response_at == case.resolved_at is not None
+
+
+def test_every_change_bumps_the_version_and_a_stale_one_changes_nothing(
+    case, departments, engineering_staff
+):
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+    seen = case.version
+
+    case_status_change(case=case, by=engineering_staff, version=seen, status=S.AWAITING_MEMBER)
+
+    assert case.version == seen + 1
+    assert Case.objects.get(pk=case.pk).version == seen + 1
+    with pytest.raises(CaseConflict):
+        case_status_change(case=case, by=engineering_staff, version=seen, status=S.RESOLVED)
+    case.refresh_from_db()
+    assert (case.status, case.version) == (S.AWAITING_MEMBER, seen + 1)
