@@ -48,6 +48,10 @@ def _kept_database_keeps_the_migrated_data(django_db_keepdb, django_db_blocker):
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents and not ContentType.objects.using(connection.alias).exists():
                 connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
     """Each test starts with an empty cache (rate limits, machina's caches)."""
     from django.core.cache import cache
 
