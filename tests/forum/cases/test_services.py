@@ -326,8 +326,10 @@ def test_taking_an_assigned_case_starts_it_and_retaking_ones_own_is_allowed(
     case.refresh_from_db()
     assert (case.status, case.assignee) == (S.IN_PROGRESS, engineering_staff)
     assert list(
-        case.events.filter(kind=CaseEvent.Kind.STATUS).values_list("from_status", "to_status")
-    ) == [("assigned", "in_progress")]
+        case.events.filter(kind=CaseEvent.Kind.STATUS).values_list(
+            "from_status", "to_status", "note"
+        )
+    ) == [("assigned", "in_progress", "")]
 
 
 def test_a_status_change_records_its_note_and_never_returns_to_triage(
@@ -447,3 +449,26 @@ def test_every_change_bumps_the_version_and_a_stale_one_changes_nothing(
         case_status_change(case=case, by=engineering_staff, version=seen, status=S.RESOLVED)
     case.refresh_from_db()
     assert (case.status, case.version) == (S.AWAITING_MEMBER, seen + 1)
+
+
+def test_each_resolution_after_a_done_callback_asks_for_a_new_one(
+    case, departments, engineering_staff
+):
+    from django.utils import timezone
+
+    from forum.cases.models import CaseFollowUp
+
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+
+    def move(status):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=status)
+
+    move(S.RESOLVED)
+    case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK).update(done_at=timezone.now())
+    CaseFollowUp.objects.create(case=case, kind=CaseFollowUp.Kind.LOW_RATING)
+    move(S.IN_PROGRESS)
+    move(S.RESOLVED)
+
+    callbacks = case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK)
+    assert callbacks.count() == 2
+    assert callbacks.filter(done_at=None).count() == 1
