@@ -73,18 +73,14 @@ bench: install
 	$(PY) bench/run.py --duration $(BENCH_DURATION) --concurrency $(BENCH_CONCURRENCY)
 
 # Mutation testing (docs/mutation.md): slow, not part of `make test` or CI. One module at a
-# time, one test process (2 shared cores); each mutant runs the tests that reached its
-# function, on a file SQLite test database reused between runs. PYTHONPATH is emptied so the
-# tests import mutmut's mutated copy (mutants/) and not the checkout.
+# time, one test process (2 shared cores), each in its own copy of the tree
+# (var/mutation/<module>/) against its own tests ([tool.mutation.modules] in pyproject.toml);
+# each mutant runs the tests that reached its function, on a file SQLite test database reused
+# between runs. PYTHONPATH is emptied so the tests import mutmut's mutated copy (mutants/).
 MUTATION_MODULES ?= forum.visibility forum.permissions forum.cases.services \
 	portal.members.points portal.members.privacy portal.pagecache.services \
 	portal.pagecache.middleware search.selectors
 .PHONY: mutation
 mutation: install-dev
 	mkdir -p var
-	for module in $(MUTATION_MODULES); do \
-	  echo "== mutating $$module"; \
-	  PYTHONPATH= TEST_SQLITE_NAME=$(CURDIR)/var/mutation-tests.sqlite3 \
-	    $(VENV)/bin/mutmut run --max-children 1 "$$module.*" || exit 1; \
-	done
-	$(PY) scripts/mutation_report.py $(MUTATION_MODULES)
+	$(PY) scripts/mutation_run.py $(MUTATION_MODULES)

@@ -27,6 +27,29 @@ def pytest_collection_modifyitems(items):
             )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _kept_database_keeps_the_migrated_data(django_db_keepdb, django_db_blocker):
+    """A kept test database (`--reuse-db`) ends the session with the migrations' data in it.
+
+    A transactional test ends with a flush and the migrated data (departments, boards, groups)
+    comes back only at the start of the next transactional test. When the session's last
+    transactional test has run, the kept database is left empty and the next session that
+    reuses it (each mutant of `make mutation`) fails on every missing department. So the
+    session puts the serialized data back when it finds the tables flushed.
+    """
+    yield
+    if not django_db_keepdb:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents and not ContentType.objects.using(connection.alias).exists():
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rate limits, machina's caches)."""

@@ -373,17 +373,15 @@ def points_grant(
     """A manual grant (or correction, when negative) by staff, with a reason.
 
     ``idempotency_key`` comes from the form that was shown, so submitting it twice pays once.
-    A negative reward amount may not take the balance below zero.
+    A negative reward amount may not take the balance below zero, nor below what holds set
+    aside (charging them would then take it below zero).
     """
     if not by.has_perm("portal.add_pointsentry"):
         raise PointsError(_("You may not grant points."))
     if not reason.strip():
         raise PointsError(_("A grant needs a reason."))
     _lock_member(member)
-    if (
-        reward_points < 0
-        and points_balance(member=member, ledger=Ledger.REWARD) + reward_points < 0
-    ):
+    if reward_points < 0 and points_available(member=member) + reward_points < 0:
         raise PointsError(_("The member does not have that many reward points."))
     entries = []
     for ledger, amount in ((Ledger.REWARD, reward_points), (Ledger.UPGRADE, upgrade_points)):

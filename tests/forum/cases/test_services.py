@@ -13,7 +13,7 @@ from forum.cases.services import (
     case_status_change,
     case_take,
 )
-from tests.conftest import make_topic
+from tests.conftest import make_topic, staff_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,225 @@ def test_the_queue_index_covers_exactly_the_open_statuses():
     from forum.cases.models import OPEN_STATUS_VALUES, Case
 
     assert tuple(Case.OPEN_STATUSES) == OPEN_STATUS_VALUES
+
+
+# --- who may work on a case, taking it, moving it, handing it back -------------------------
+
+
+def routed(case, department, status=S.ASSIGNED, assignee=None):
+    Case.objects.filter(pk=case.pk).update(department=department, status=status, assignee=assignee)
+    case.refresh_from_db()
+    return case
+
+
+def test_who_may_work_on_a_case(case, departments, moderator, engineering_staff, design_staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum.cases.services import can_work_on
+
+    head = UserFactory(username="engineering_head")
+    departments["engineering"].heads.add(head)
+
+    assert not can_work_on(engineering_staff, case)  # not routed yet
+    assert not can_work_on(head, case)
+    assert can_work_on(moderator, case)
+    routed(case, departments["engineering"])
+    assert can_work_on(engineering_staff, case)
+    assert can_work_on(head, case)  # heads the department without being on its staff
+    assert not can_work_on(design_staff, case)
+    assert not can_work_on(UserFactory(username="plain_member"), case)
+    assert not can_work_on(AnonymousUser(), case)
+    assert not can_work_on(None, case)  # no user at all (a command, a task)
+
+
+def test_a_closed_case_may_still_be_rated_by_its_member(case, departments, member):
+    from forum.cases.services import can_rate
+
+    routed(case, departments["engineering"], status=S.CLOSED)
+    assert can_rate(member, case)
+    routed(case, departments["engineering"], status=S.AWAITING_MEMBER)
+    assert not can_rate(member, case)
+
+
+def test_taking_a_case_owned_by_a_colleague_is_refused_but_a_head_may(
+    case, departments, engineering_staff
+):
+    from django.core.exceptions import ValidationError
+
+    colleague = staff_of("engineering", "engineering_colleague")
+    routed(case, departments["engineering"], status=S.IN_PROGRESS, assignee=colleague)
+
+    with pytest.raises(ValidationError):
+        case_take(case=case, by=engineering_staff, version=case.version)
+    case.refresh_from_db()
+    assert case.assignee == colleague
+
+    head = staff_of("engineering", "engineering_head")
+    departments["engineering"].heads.add(head)
+    case_take(case=case, by=head, version=case.version)
+
+    case.refresh_from_db()
+    assert case.assignee == head
+    assert case.status == S.IN_PROGRESS  # already in progress: no status change
+    assert not case.events.filter(kind=CaseEvent.Kind.STATUS).exists()
+    taken = case.events.get(kind=CaseEvent.Kind.ASSIGNED)
+    assert (taken.actor, taken.data) == (head, {"assignee": "engineering_head"})
+
+
+def test_taking_an_assigned_case_starts_it_and_retaking_ones_own_is_allowed(
+    case, departments, engineering_staff
+):
+    routed(case, departments["engineering"])
+
+    case_take(case=case, by=engineering_staff, version=case.version)
+    case_take(case=case, by=engineering_staff, version=case.version)
+
+    case.refresh_from_db()
+    assert (case.status, case.assignee) == (S.IN_PROGRESS, engineering_staff)
+    assert list(
+        case.events.filter(kind=CaseEvent.Kind.STATUS).values_list(
+            "from_status", "to_status", "note"
+        )
+    ) == [("assigned", "in_progress", "")]
+
+
+def test_a_status_change_records_its_note_and_never_returns_to_triage(
+    case, departments, engineering_staff, design_staff
+):
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+
+    with pytest.raises(InvalidStatusChange, match="退回分派"):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=S.NEW)
+    with pytest.raises(PermissionDenied):
+        case_status_change(case=case, by=design_staff, version=case.version, status=S.RESOLVED)
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS
+
+    changed = case_status_change(
+        case=case, by=engineering_staff, version=case.version, status=S.RESOLVED, note="已修好"
+    )
+
+    case.refresh_from_db()
+    assert changed.status == case.status == S.RESOLVED
+    event = case.events.get(kind=CaseEvent.Kind.STATUS)
+    assert (event.actor, event.note, event.to_status) == (engineering_staff, "已修好", "resolved")
+
+
+def test_hand_back_needs_a_reason_and_the_right_to_work_on_the_case(
+    case, departments, engineering_staff, design_staff
+):
+    from django.core.exceptions import ValidationError
+
+    routed(case, departments["engineering"], status=S.IN_PROGRESS, assignee=engineering_staff)
+    version = case.version
+
+    with pytest.raises(ValidationError):
+        case_hand_back(case=case, by=engineering_staff, version=version, reason="  ")
+    with pytest.raises(PermissionDenied):
+        case_hand_back(case=case, by=design_staff, version=version, reason="不是我们的")
+    case.refresh_from_db()
+    assert (case.status, case.version) == (S.IN_PROGRESS, version)
+
+    case_hand_back(case=case, by=engineering_staff, version=version, reason="属于物业维修")
+
+    case.refresh_from_db()
+    assert (case.status, case.department, case.assignee) == (S.NEW, None, None)
+    handed = case.events.get(kind=CaseEvent.Kind.HANDED_BACK)
+    assert (handed.actor, handed.data) == (engineering_staff, {"department": "engineering"})
+    status = case.events.get(kind=CaseEvent.Kind.STATUS)
+    assert (status.from_status, status.to_status, status.note) == (
+        "in_progress",
+        "new",
+        "属于物业维修",
+    )
+
+
+def test_each_move_keeps_the_clocks_the_sla_and_the_member_rely_on(
+    case, departments, engineering_staff, member, django_capture_on_commit_callbacks
+):
+    from forum.cases.models import CaseFollowUp
+
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+    assert case.first_response_at is None
+
+    def move(status):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=status)
+        case.refresh_from_db()
+
+    move(S.AWAITING_MEMBER)
+    first_response = case.first_response_at
+    assert first_response is not None  # asking the member is the first response
+    assert case.awaiting_member_since is not None
+    assert case.resolved_at is None
+
+    move(S.IN_PROGRESS)
+    assert case.awaiting_member_since is None
+    move(S.RESOLVED)
+    assert case.resolved_at is not None
+    assert case.first_response_at == first_response  # set once, never moved
+    assert case.awaiting_member_since is None
+    callbacks = case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK, done_at=None)
+    assert callbacks.count() == 1
+
+    move(S.CLOSED)
+    assert case.resolved_at is None
+    move(S.IN_PROGRESS)
+    move(S.RESOLVED)
+    assert callbacks.count() == 1  # the open callback is not duplicated
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        move(S.IN_PROGRESS)
+    assert case.resolved_at is None
+    assert [m.subject for m in mail.outbox if m.to == [member.email]] == [
+        "您的工单“卫生间漏水”状态：处理中"
+    ]
+
+
+def test_the_first_response_is_a_resolution_when_nothing_came_before(
+    case, departments, engineering_staff
+):
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+
+    case_status_change(case=case, by=engineering_staff, version=case.version, status=S.RESOLVED)
+
+    case.refresh_from_db()
+    assert case.first_response_at == case.resolved_at is not None
+
+
+def test_every_change_bumps_the_version_and_a_stale_one_changes_nothing(
+    case, departments, engineering_staff
+):
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+    seen = case.version
+
+    case_status_change(case=case, by=engineering_staff, version=seen, status=S.AWAITING_MEMBER)
+
+    assert case.version == seen + 1
+    assert Case.objects.get(pk=case.pk).version == seen + 1
+    with pytest.raises(CaseConflict):
+        case_status_change(case=case, by=engineering_staff, version=seen, status=S.RESOLVED)
+    case.refresh_from_db()
+    assert (case.status, case.version) == (S.AWAITING_MEMBER, seen + 1)
+
+
+def test_each_resolution_after_a_done_callback_asks_for_a_new_one(
+    case, departments, engineering_staff
+):
+    from django.utils import timezone
+
+    from forum.cases.models import CaseFollowUp
+
+    routed(case, departments["engineering"], status=S.IN_PROGRESS)
+
+    def move(status):
+        case_status_change(case=case, by=engineering_staff, version=case.version, status=status)
+
+    move(S.RESOLVED)
+    case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK).update(done_at=timezone.now())
+    CaseFollowUp.objects.create(case=case, kind=CaseFollowUp.Kind.LOW_RATING)
+    move(S.IN_PROGRESS)
+    move(S.RESOLVED)
+
+    callbacks = case.follow_ups.filter(kind=CaseFollowUp.Kind.CALLBACK)
+    assert callbacks.count() == 2
+    assert callbacks.filter(done_at=None).count() == 1
