@@ -7,6 +7,7 @@ stays fast at any number of posts.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 
@@ -45,6 +46,20 @@ def _series(rows, *, months, key, name_of, measure, limit=6):
     return [(name_of(k), [by_key[k].get(m) for m in months]) for k in keys]
 
 
+def _measure_charts(rows, *, months, labels, key, names, scope) -> list[SafeString]:
+    """One 12-month line chart per measure, a line per department or project."""
+    return [
+        charts.svg_line_chart(
+            title=_(title) + " · " + scope,
+            labels=labels,
+            series=_series(
+                rows, months=months, key=key, name_of=lambda k: names.get(k, ""), measure=measure
+            ),
+        )
+        for measure, title in MEASURES
+    ]
+
+
 def trend_charts(*, user, departments: list | None) -> list[SafeString]:
     """Per department (and, for moderators, per project): each measure over 12 months."""
     from forum.cases.models import Department
@@ -57,39 +72,20 @@ def trend_charts(*, user, departments: list | None) -> list[SafeString]:
     if departments is not None:
         allowed = {d.pk for d in departments}
         department_rows = [r for r in department_rows if r.department_id in allowed]
-    names = dict(Department.objects.values_list("pk", "name"))
-    result = []
-    for measure, title in MEASURES:
-        result.append(
-            charts.svg_line_chart(
-                title=_(title) + " · " + _("by department"),
-                labels=labels,
-                series=_series(
-                    department_rows,
-                    months=months,
-                    key="department_id",
-                    name_of=lambda k: names.get(k, ""),
-                    measure=measure,
-                ),
-            )
-        )
+    charts_of = functools.partial(_measure_charts, months=months, labels=labels)
+    result = charts_of(
+        department_rows,
+        key="department_id",
+        names=dict(Department.objects.values_list("pk", "name")),
+        scope=_("by department"),
+    )
     if departments is None:
-        project_rows = list(figures.filter(scope=MonthlyFigure.Scope.PROJECT))
-        project_names = dict(HousingProject.objects.values_list("pk", "name"))
-        for measure, title in MEASURES:
-            result.append(
-                charts.svg_line_chart(
-                    title=_(title) + " · " + _("by housing project"),
-                    labels=labels,
-                    series=_series(
-                        project_rows,
-                        months=months,
-                        key="project_id",
-                        name_of=lambda k: project_names.get(k, ""),
-                        measure=measure,
-                    ),
-                )
-            )
+        result += charts_of(
+            list(figures.filter(scope=MonthlyFigure.Scope.PROJECT)),
+            key="project_id",
+            names=dict(HousingProject.objects.values_list("pk", "name")),
+            scope=_("by housing project"),
+        )
     return result
 
 
