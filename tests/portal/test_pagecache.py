@@ -583,3 +583,51 @@ def test_a_page_rendered_before_a_change_is_never_served_after_it(settings):
 
     assert first.text == "merchants before: 0"
     assert second[HEADER] == "miss" and second.text == "merchants before: 1"
+
+
+# The page key and the generation, directly (killing the mutants `make mutation` found alive:
+# docs/mutation.md).
+
+
+def _key(rf, url, **extra):
+    return services.page_key(request=rf.get(url, **extra))
+
+
+def test_page_key_keeps_the_order_of_one_names_values_and_blank_values(rf, settings):
+    settings.ALLOWED_HOSTS = ["club.example.com", "testserver"]
+    assert _key(rf, "/news/?a=1&b=2") == _key(rf, "/news/?b=2&a=1")
+    # ?tag=1&tag=2 may mean something else than ?tag=2&tag=1 to a view: two pages.
+    assert _key(rf, "/news/?tag=1&tag=2") != _key(rf, "/news/?tag=2&tag=1")
+    # A blank parameter is a parameter (?q= renders the empty search, not the page without q).
+    assert _key(rf, "/news/?q=") != _key(rf, "/news/")
+    assert _key(rf, "/news/") != _key(rf, "/news/", HTTP_HOST="club.example.com")
+    assert _key(rf, "/news/") != _key(rf, "/offers/")
+    assert _key(rf, "/news/").startswith(services.PAGE_KEY_PREFIX)
+
+
+def test_a_missing_generation_comes_back_as_a_larger_whole_number(db):
+    first = services.page_cache_generation()
+    assert isinstance(first, int)
+    cache.delete(services.GENERATION_KEY)
+    services.page_cache_invalidate()  # the key is gone: a fresh number, stored and remembered
+    stored = cache.get(services.GENERATION_KEY)
+    assert isinstance(stored, int) and stored > first
+    assert services.page_cache_generation() == stored
+    services.page_cache_invalidate()
+    assert cache.get(services.GENERATION_KEY) == stored + 1 == services.page_cache_generation()
+
+
+def test_invalidating_while_another_process_creates_the_generation_counts_on_theirs(
+    db, monkeypatch
+):
+    cache.delete(services.GENERATION_KEY)
+    theirs = services._fresh_generation() + 1000
+
+    def add_after_them(key, value, timeout=None):
+        cache.set(key, theirs, timeout=None)  # the other process won the race
+        return False
+
+    monkeypatch.setattr(services.cache, "add", add_after_them)
+    services.page_cache_invalidate()
+    monkeypatch.undo()
+    assert cache.get(services.GENERATION_KEY) == theirs + 1 == services.page_cache_generation()
