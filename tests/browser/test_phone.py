@@ -42,6 +42,7 @@ def test_member_pages_fit_a_phone_and_the_card_comes_first(page, boards, member)
         "/me/card/",
         "/me/points/",
         "/me/posts/",
+        "/me/improvements/",
     ]:
         response = page.goto(path)
         assert response.status == 200, path
@@ -76,7 +77,12 @@ def test_the_triage_queues_are_cards_on_a_phone_with_their_actions_in_reach(
     log_in(page, username=moderator.username, password=TEST_PASSWORD)
 
     widths = {}
-    for path in ["/triage/", "/triage/department/engineering/", "/triage/mine/"]:
+    for path in [
+        "/triage/",
+        "/triage/department/engineering/",
+        "/triage/mine/",
+        "/triage/improvements/",
+    ]:
         response = page.goto(path)
         assert response.status == 200, path
         widths[path] = overflow(page)
@@ -98,3 +104,23 @@ def test_the_triage_queues_are_cards_on_a_phone_with_their_actions_in_reach(
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.department == engineering
+
+
+def test_the_campaign_desk_fits_a_phone(page, db):
+    from django.contrib.auth.models import Group
+
+    from portal.campaigns import demo
+    from tests.factories import UserFactory
+
+    demo.seed()
+    editor = UserFactory(username="campaign_editor")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    page.set_viewport_size(PHONE)
+    log_in(page, username=editor.username, password=TEST_PASSWORD)
+
+    widths = {}
+    for path in ["/campaigns/", "/campaigns/new/", "/campaigns/segments/new/"]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        widths[path] = overflow(page)
+    assert widths == dict.fromkeys(widths, 0)
