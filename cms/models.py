@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.handbook import handbook_neighbours, handbook_toc
+from cms.permissions import LeafAwarePermissionsMixin
 
 IMAGE_MODEL = get_image_model_string()
 
@@ -169,7 +170,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return NewsAtomFeed(index=self)(request)
 
 
-class NewsPage(Page):
+class NewsPage(LeafAwarePermissionsMixin, Page):
     """A news article (新闻) with cover, date, category and a StreamField body."""
 
     date = models.DateField(_("date"), default=datetime.date.today, db_index=True)
@@ -248,7 +249,7 @@ class HandbookIndexPage(RoutablePageMixin, Page):
         )
 
 
-class HandbookChapterPage(Page):
+class HandbookChapterPage(LeafAwarePermissionsMixin, Page):
     """A chapter of the handbook; members-only chapters (and their sub-chapters) need a login."""
 
     summary = models.CharField(_("summary"), max_length=200, blank=True)
@@ -448,7 +449,7 @@ class OfferIndexPage(Page):
         return context
 
 
-class OfferPage(Page):
+class OfferPage(LeafAwarePermissionsMixin, Page):
     """A merchant's offer (商家优惠) for members of the chosen levels, valid between two days."""
 
     merchant = models.ForeignKey(

@@ -15,6 +15,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from cms.permissions import LeafAwarePermissionsMixin
+
 
 class NewsletterBlock(blocks.StreamBlock):
     news = blocks.PageChooserBlock(page_type="cms.NewsPage", label=_("News article"))
@@ -50,7 +52,7 @@ def _absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url
 
 
-class NewsletterPage(Page):
+class NewsletterPage(LeafAwarePermissionsMixin, Page):
     """One issue: picked items and free blocks; ``mail_html``/``mail_text`` are the mail."""
 
     issue_date = models.DateField(_("issue date"), default=datetime.date.today)

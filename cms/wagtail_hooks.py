@@ -4,6 +4,7 @@ import django_filters
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
@@ -70,11 +71,36 @@ class MerchantFollowUpPanel(Component):
     def get_context_data(self, parent_context=None):
         today = timezone.localdate()
         listing = reverse("wagtailsnippets_cms_merchant:list")
+        check_due = selectors.merchants_due_for_check(today=today).count()
+        agreement_ending = selectors.merchants_agreement_ending(today=today).count()
         return {
-            "check_due": selectors.merchants_due_for_check(today=today).count(),
-            "agreement_ending": selectors.merchants_agreement_ending(today=today).count(),
-            "check_due_url": f"{listing}?follow_up=check_due",
-            "agreement_ending_url": f"{listing}?follow_up=agreement_ending",
+            "panel_attrs": {"data-testid": "merchant-follow-up"},
+            "rows": [
+                {
+                    "key": "check_due",
+                    "count": check_due,
+                    "count_label": str(check_due),
+                    "label": ngettext(
+                        "%(counter)s merchant due for the monthly check",
+                        "%(counter)s merchants due for the monthly check",
+                        check_due,
+                    )
+                    % {"counter": check_due},
+                    "url": f"{listing}?follow_up=check_due",
+                },
+                {
+                    "key": "agreement_ending",
+                    "count": agreement_ending,
+                    "count_label": str(agreement_ending),
+                    "label": ngettext(
+                        "%(counter)s agreement ends within 30 days",
+                        "%(counter)s agreements end within 30 days",
+                        agreement_ending,
+                    )
+                    % {"counter": agreement_ending},
+                    "url": f"{listing}?follow_up=agreement_ending",
+                },
+            ],
         }
 
 
