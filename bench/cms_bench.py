@@ -6,9 +6,9 @@
 Needs a database seeded by ``manage.py seed_demo`` (or the load data with the demo accounts):
 logs in as ``editor`` and ``approver`` with Django's test client and prints, for each admin
 page, the median and p95 wall time, the median time inside SQL and the number of queries.
-Pages: the dashboard (editor, approver), the explorer of the home page, the edit view of a
-news article, an offer, a handbook chapter, a newsletter, a survey and an activity, and
-approve-and-publish through the editorial workflow (each round the editor submits a fresh
+Pages: the dashboard (editor, approver), the explorer of the home page, of the news and of
+the offers, the edit view of a news article, an offer, a handbook chapter, a newsletter, a
+survey and an activity, and approve-and-publish through the editorial workflow (each round the editor submits a fresh
 revision of a news article, then the approver's approve POST is timed). Warm: one unmeasured
 request per page first. With ``--top`` cProfile's heaviest functions follow each page.
 Production settings (DEBUG off) unless ``--settings`` says otherwise; static files are served
@@ -59,7 +59,15 @@ def first_pk(model) -> int | None:
 def admin_pages() -> list[tuple[str, str, str]]:
     from django.urls import reverse
 
-    from cms.models import HandbookChapterPage, HomePage, NewsletterPage, NewsPage, OfferPage
+    from cms.models import (
+        HandbookChapterPage,
+        HomePage,
+        NewsIndexPage,
+        NewsletterPage,
+        NewsPage,
+        OfferIndexPage,
+        OfferPage,
+    )
     from portal.activities.models import ActivityPage
     from portal.surveys.models import SurveyPage
 
@@ -67,6 +75,16 @@ def admin_pages() -> list[tuple[str, str, str]]:
         ("dashboard-editor", "/cms/", "editor"),
         ("dashboard-approver", "/cms/", "approver"),
         ("explorer", reverse("wagtailadmin_explore", args=(first_pk(HomePage),)), "editor"),
+        (
+            "explore-news",
+            reverse("wagtailadmin_explore", args=(first_pk(NewsIndexPage),)),
+            "editor",
+        ),
+        (
+            "explore-offers",
+            reverse("wagtailadmin_explore", args=(first_pk(OfferIndexPage),)),
+            "editor",
+        ),
     ]
     for name, model in [
         ("edit-news", NewsPage),
