@@ -8,8 +8,9 @@ logs in as ``editor`` and ``approver`` with Django's test client and prints, for
 page, the median and p95 wall time, the median time inside SQL and the number of queries.
 Pages: the dashboard (editor, approver), the explorer of the home page, of the news and of
 the offers, the edit view of a news article, an offer, a handbook chapter, a newsletter, a
-survey and an activity, and approve-and-publish through the editorial workflow (each round the editor submits a fresh
-revision of a news article, then the approver's approve POST is timed). Warm: one unmeasured
+survey and an activity, and approve-and-publish through the editorial workflow (each round
+the editor submits a fresh revision of a news article, then the approver's approve POST is
+timed). Warm: one unmeasured
 request per page first. With ``--top`` cProfile's heaviest functions follow each page.
 Production settings (DEBUG off) unless ``--settings`` says otherwise; static files are served
 from a manifest collected once into var/bench/static.
