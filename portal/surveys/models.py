@@ -270,6 +270,33 @@ class SurveyAnswer(models.Model):
         return f"{self.question}: {self.value or self.number or self.text[:20]}"
 
 
+class SurveyAnswerCount(models.Model):
+    """How many ``SurveyAnswer`` rows a survey has per (question, row, value): the results
+    page reads these few hundred rows instead of grouping millions of answers. Kept in the
+    submitting transaction (an upsert adding to ``n``) and when a response is deleted; the
+    answers stay the truth: ``survey_counts_rebuild`` recomputes the counters from them."""
+
+    survey = models.ForeignKey(
+        SurveyPage, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
+    )
+    question = models.CharField(_("question code"), max_length=40)
+    row = models.CharField(_("row"), max_length=200, blank=True)
+    value = models.CharField(_("answer"), max_length=200, blank=True)
+    n = models.IntegerField(_("answers"), default=0)
+
+    class Meta:
+        verbose_name = _("survey answer count")
+        verbose_name_plural = _("survey answer counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "question", "row", "value"], name="one_count_per_answer_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}/{self.row}/{self.value}: {self.n}"
+
+
 # Owners' votes -------------------------------------------------------------------------------
 
 

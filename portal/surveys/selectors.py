@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.members.models import UnitOwnership
 from portal.surveys.audiences import survey_audience_includes
+from portal.surveys.counters import survey_counts
 from portal.surveys.models import (
     OwnersVote,
     SurveyAnswer,
@@ -176,14 +177,14 @@ def survey_cross_tabs_cached(*, survey: SurveyPage, dimension: str, total: int) 
 
 
 def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[QuestionResult]:
-    """Per question: counts by choice (one GROUP BY for the whole survey), averages, NPS."""
+    """Per question: counts by choice (from the kept counters), averages, NPS."""
     questions = survey.question_list
-    answers = SurveyAnswer.objects.filter(survey=survey)
-    # One pass over the survey's answers (an index-only scan of survey, question, row, value):
-    # choice counts, rating distributions (averages follow from them) and text answer counts.
+    # The kept counters (what a GROUP BY of the answers by question, row and value gives, a
+    # few hundred rows however many responses): choice counts, rating distributions (averages
+    # follow from them) and text answer counts.
     grouped: dict[str, dict[tuple[str, str], int]] = {}
-    for row in answers.values("question", "row", "value").annotate(n=Count("pk")).order_by():
-        grouped.setdefault(row["question"], {})[(row["row"], row["value"])] = row["n"]
+    for (question, row, value), n in survey_counts(survey_id=survey.pk).items():
+        grouped.setdefault(question, {})[(row, value)] = n
     # Multiple choices and matrices have several rows per respondent and one marker row (no
     # row, no value) that counts them; the other kinds have one row per respondent.
     respondents = {}
