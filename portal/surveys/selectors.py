@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.members.models import UnitOwnership
 from portal.surveys.audiences import survey_audience_includes
-from portal.surveys.counters import survey_counts
+from portal.surveys.counters import survey_counts, survey_group_counts
 from portal.surveys.models import (
     OwnersVote,
     SurveyAnswer,
@@ -278,23 +278,18 @@ CROSS_TAB_KINDS = ("single_choice", "multiple_choice", "rating", "nps")
 
 def survey_cross_tabs(*, survey: SurveyPage, dimension: str) -> list[dict]:
     """For each choice, rating or NPS question, rows (group, respondents, [count per value]) by
-    level, city or project, from one GROUP BY over the survey's answers. Groups under MIN_GROUP
-    respondents are folded into one row for an anonymous survey, and that row too is hidden
-    (``suppressed``) while it stays under MIN_GROUP."""
+    level, city or project, from the kept group counters (``SurveyGroupCount``). Groups under
+    MIN_GROUP respondents are folded into one row for an anonymous survey, and that row too is
+    hidden (``suppressed``) while it stays under MIN_GROUP."""
     if dimension not in CROSS_TAB_DIMENSIONS:
         raise ValueError(dimension)
     questions = [q for q in survey.question_list if q.kind in CROSS_TAB_KINDS]
-    field_name = f"response__{dimension}"
     cells: dict[str, dict[str, dict[str, int]]] = {}
-    grouped = (
-        SurveyAnswer.objects.filter(survey=survey, question__in=[q.key for q in questions])
-        .values("question", field_name, "value")
-        .annotate(n=Count("pk"))
-        .order_by()
+    grouped = survey_group_counts(
+        survey_id=survey.pk, dimension=dimension, questions=[q.key for q in questions]
     )
-    for row in grouped:
-        by_group = cells.setdefault(row["question"], {})
-        by_group.setdefault(row[field_name], {})[row["value"]] = row["n"]
+    for (_dimension, group, question, value), n in grouped.items():
+        cells.setdefault(question, {}).setdefault(group, {})[value] = n
     return [_cross_tab(survey=survey, question=q, cells=cells.get(q.key, {})) for q in questions]
 
 

@@ -14,7 +14,7 @@ from portal.members.notices import notice_send
 from portal.members.points import points_award
 from portal.members.services import member_profile_update
 from portal.surveys.audiences import survey_audience_includes
-from portal.surveys.counters import answer_counts_add, answer_counts_of
+from portal.surveys.counters import response_counts_add
 from portal.surveys.intention import profile_updates_from
 from portal.surveys.models import (
     OwnersVote,
@@ -187,7 +187,7 @@ def _survey_submit_write(*, survey, answers, member, visitor_key) -> SurveyRespo
     response.save()
     rows = _answer_rows(survey=survey, response=response, answers=answers)
     SurveyAnswer.objects.bulk_create(rows)
-    answer_counts_add(survey_id=survey.pk, counts=answer_counts_of(rows))
+    response_counts_add(survey_id=survey.pk, response=response, answers=rows)
     if member is not None:
         points_award(
             member=member,

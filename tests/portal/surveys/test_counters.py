@@ -8,8 +8,20 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 
-from portal.surveys.counters import survey_counts, survey_counts_fresh
-from portal.surveys.models import SurveyAnswer, SurveyAnswerCount, SurveyResponse
+from portal.members.points import member_levels_ensure
+from portal.members.profiles import member_profile_ensure
+from portal.surveys.counters import (
+    survey_counts,
+    survey_counts_fresh,
+    survey_group_counts,
+    survey_group_counts_fresh,
+)
+from portal.surveys.models import (
+    SurveyAnswer,
+    SurveyAnswerCount,
+    SurveyGroupCount,
+    SurveyResponse,
+)
 from portal.surveys.selectors import survey_results
 from portal.surveys.services import survey_draft_save, survey_submit
 from tests.factories import UserFactory
@@ -26,8 +38,20 @@ VARIANTS = [
 
 def submit(page, n):
     member = UserFactory(username=f"counted{n}")
+    if n % 3:
+        # Two levels and members without a profile: three groups in the cross-tabs.
+        profile = member_profile_ensure(user=member)
+        profile.level = member_levels_ensure()[n % 3]
+        profile.save()
     data = {**GOOD_ANSWERS, **VARIANTS[n % len(VARIANTS)]}
     return survey_submit(survey=page, data=form(data), member=member)
+
+
+def same_as_fresh(survey_id):
+    assert survey_counts(survey_id=survey_id) == survey_counts_fresh(survey_id=survey_id)
+    kept_groups = survey_group_counts(survey_id=survey_id)
+    assert kept_groups == survey_group_counts_fresh(survey_id=survey_id)
+    return kept_groups
 
 
 def test_counters_equal_a_fresh_aggregation_after_submissions_drafts_and_deletions(
@@ -43,7 +67,16 @@ def test_counters_equal_a_fresh_aggregation_after_submissions_drafts_and_deletio
     drafter = UserFactory(username="drafter")
     survey_draft_save(survey=page, member=drafter, data=form({"q-visited": "没有"}))
     survey_draft_save(survey=page, member=drafter, data=form({"q-visited": "参观过"}))
-    assert survey_counts(survey_id=page.pk) == survey_counts_fresh(survey_id=page.pk)
+    same_as_fresh(page.pk)
+
+    # A submitted response's snapshot corrected: its answers move to the new group.
+    moved = SurveyResponse.objects.filter(survey=page, status="submitted").last()
+    moved.city = "成都"
+    moved.save()
+    assert ("city", "成都", "visited", moved.answers.get(question="visited").value) in (
+        survey_group_counts(survey_id=page.pk)
+    )
+    same_as_fresh(page.pk)
 
     # One submitted response deleted, a draft deleted, then two more by a queryset.
     SurveyResponse.objects.filter(survey=page, status="submitted").first().delete()
@@ -53,14 +86,16 @@ def test_counters_equal_a_fresh_aggregation_after_submissions_drafts_and_deletio
     submit(page, 9)
 
     for survey in (page, anonymous):
-        kept = survey_counts(survey_id=survey.pk)
-        assert kept == survey_counts_fresh(survey_id=survey.pk)
-        assert all(n > 0 for n in kept.values())
+        groups = same_as_fresh(survey.pk)
+        assert all(n > 0 for n in survey_counts(survey_id=survey.pk).values())
+        assert all(n > 0 for n in groups.values())
     # 6 submitted, one deleted, one more: 6 answered the first question.
     assert (
         sum(n for (q, _r, _v), n in survey_counts(survey_id=page.pk).items() if q == "visited") == 6
     )
     assert SurveyAnswerCount.objects.filter(survey=anonymous).count() > 0
+    levels = {g for (d, g, _q, _v) in survey_group_counts(survey_id=page.pk) if d == "level"}
+    assert len(levels) == 3
 
 
 def test_results_read_the_counters(survey):
@@ -79,6 +114,8 @@ def test_rebuild_command_and_migration_restore_the_counters_from_the_answers(sur
     for n in range(5):
         submit(survey, n)
     truth = survey_counts_fresh(survey_id=survey.pk)
+    group_truth = survey_group_counts_fresh(survey_id=survey.pk)
+    SurveyGroupCount.objects.filter(survey=survey, question="service").delete()
     SurveyAnswerCount.objects.filter(survey=survey, question="visited").update(n=99)
     SurveyAnswerCount.objects.filter(survey=survey, question="rooms").delete()
 
@@ -86,13 +123,20 @@ def test_rebuild_command_and_migration_restore_the_counters_from_the_answers(sur
     call_command("survey_counts_rebuild", str(survey.pk), stdout=out)
 
     assert survey_counts(survey_id=survey.pk) == truth
-    assert f"{len(truth)} counters" in out.getvalue()
+    assert survey_group_counts(survey_id=survey.pk) == group_truth
+    assert f"{len(truth) + len(group_truth)} counters" in out.getvalue()
 
     SurveyAnswerCount.objects.all().delete()
-    migration = importlib.import_module("portal.surveys.migrations.0006_answer_counts")
-    migration.counts_from_answers(apps, None)
+    SurveyGroupCount.objects.all().delete()
+    importlib.import_module("portal.surveys.migrations.0006_answer_counts").counts_from_answers(
+        apps, None
+    )
+    importlib.import_module(
+        "portal.surveys.migrations.0007_group_counts"
+    ).group_counts_from_answers(apps, None)
 
     assert survey_counts(survey_id=survey.pk) == truth
+    assert survey_group_counts(survey_id=survey.pk) == group_truth
 
 
 def test_deleting_the_survey_deletes_its_counters(survey):
@@ -102,6 +146,7 @@ def test_deleting_the_survey_deletes_its_counters(survey):
     survey.delete()
 
     assert not SurveyAnswerCount.objects.exists()
+    assert not SurveyGroupCount.objects.exists()
     assert not SurveyAnswer.objects.exists()
 
 
@@ -133,6 +178,6 @@ def test_concurrent_submissions_lose_no_increment(make_survey):
         thread.join()
 
     assert errors == []
+    same_as_fresh(page.pk)
     kept = survey_counts(survey_id=page.pk)
-    assert kept == survey_counts_fresh(survey_id=page.pk)
     assert kept[("visited", "", "参观过")] + kept[("visited", "", "没有")] == len(members)
