@@ -16,7 +16,6 @@
    campaign is *sent* (and a repeating one schedules its next occurrence).
 """
 
-import contextlib
 import datetime
 import logging
 import time
@@ -25,7 +24,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.html import escape
@@ -340,29 +339,6 @@ def _capped_members(deliveries: list[Delivery], campaign: Campaign, now) -> set[
     return {row["member_id"] for row in rows}
 
 
-@contextlib.contextmanager
-def _outcomes_not_waiting_for_disk():
-    """On PostgreSQL, the per-message outcome commits of a batch do not wait for the WAL to
-    reach the disk (``synchronous_commit = off`` for this session, reset afterwards), which
-    spares one fsync per mail. Each outcome is still committed, and visible to
-    the other workers, the moment it is written, so a worker that dies loses nothing; only a
-    crash of the database server itself can forget the last fraction of a second of
-    outcomes, whose rows then stay *sending* and go out again after the claim lease."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except DatabaseError:  # the connection broke: its session setting went with it
-            logger.debug("resetting synchronous_commit failed", exc_info=True)
-
-
 def _outcome(pk: int, **fields) -> None:
     # claimed_by stays: the log shows which worker sent (or tried) each message.
     Delivery.objects.filter(pk=pk).update(claimed_at=None, **fields)
@@ -398,67 +374,63 @@ def campaign_send_batch(
     values = _values_for(deliveries, campaign)
     capped = _capped_members(deliveries, campaign, now)
     throttle = throttle or Throttle(_setting("CAMPAIGN_RATE_PER_SECOND", {}).get(channel, 0))
-    with _outcomes_not_waiting_for_disk():
-        sender = None
-        try:
-            sender = SENDERS[channel](campaign)
-            for delivery in deliveries:
-                if delivery.member_id in capped:
-                    _outcome(delivery.pk, status=Delivery.Status.SKIPPED, error="frequency cap")
-                    counts["skipped"] += 1
-                    continue
-                throttle.wait()
-                attempts = delivery.attempts + 1
-                try:
-                    sender.send(delivery, values[delivery.pk])
-                except PermanentError as exc:
+    sender = None
+    try:
+        sender = SENDERS[channel](campaign)
+        for delivery in deliveries:
+            if delivery.member_id in capped:
+                _outcome(delivery.pk, status=Delivery.Status.SKIPPED, error="frequency cap")
+                counts["skipped"] += 1
+                continue
+            throttle.wait()
+            attempts = delivery.attempts + 1
+            try:
+                sender.send(delivery, values[delivery.pk])
+            except PermanentError as exc:
+                _outcome(
+                    delivery.pk,
+                    status=Delivery.Status.FAILED,
+                    attempts=attempts,
+                    error=str(exc)[:500],
+                )
+                counts["failed"] += 1
+            except Exception as exc:  # SMTP down, provider refused, timeouts: try again later
+                delays = retry_delays()
+                error = f"{exc.__class__.__name__}: {exc}"[:500]
+                if attempts > len(delays):
                     _outcome(
-                        delivery.pk,
-                        status=Delivery.Status.FAILED,
-                        attempts=attempts,
-                        error=str(exc)[:500],
+                        delivery.pk, status=Delivery.Status.FAILED, attempts=attempts, error=error
                     )
                     counts["failed"] += 1
-                except Exception as exc:  # SMTP down, provider refused, timeouts: try again later
-                    delays = retry_delays()
-                    error = f"{exc.__class__.__name__}: {exc}"[:500]
-                    if attempts > len(delays):
-                        _outcome(
-                            delivery.pk,
-                            status=Delivery.Status.FAILED,
-                            attempts=attempts,
-                            error=error,
-                        )
-                        counts["failed"] += 1
-                    else:
-                        _outcome(
-                            delivery.pk,
-                            status=Delivery.Status.DEFERRED,
-                            attempts=attempts,
-                            error=error,
-                            next_attempt_at=now + datetime.timedelta(seconds=delays[attempts - 1]),
-                        )
-                        counts["deferred"] += 1
-                    if channel == Channel.MAIL and attempts <= len(retry_delays()):
-                        # The connection may be what broke: a fresh one for the rest of the batch.
-                        sender.close()
-                        sender = SENDERS[channel](campaign)
                 else:
                     _outcome(
                         delivery.pk,
-                        status=Delivery.Status.SENT,
+                        status=Delivery.Status.DEFERRED,
                         attempts=attempts,
-                        error="",
-                        sent_at=timezone.now(),
+                        error=error,
+                        next_attempt_at=now + datetime.timedelta(seconds=delays[attempts - 1]),
                     )
-                    counts["sent"] += 1
-        finally:
-            if sender is not None:
-                sender.close()
-            # Rows claimed but not reached (the sender could not even start): back in the queue.
-            Delivery.objects.filter(
-                pk__in=ids, status=Delivery.Status.SENDING, claimed_by=worker[:40]
-            ).update(status=Delivery.Status.QUEUED, claimed_by="", claimed_at=None)
+                    counts["deferred"] += 1
+                if channel == Channel.MAIL and attempts <= len(retry_delays()):
+                    # The connection may be what broke: a fresh one for the rest of the batch.
+                    sender.close()
+                    sender = SENDERS[channel](campaign)
+            else:
+                _outcome(
+                    delivery.pk,
+                    status=Delivery.Status.SENT,
+                    attempts=attempts,
+                    error="",
+                    sent_at=timezone.now(),
+                )
+                counts["sent"] += 1
+    finally:
+        if sender is not None:
+            sender.close()
+        # Rows claimed but not reached (the sender could not even start): back in the queue.
+        Delivery.objects.filter(
+            pk__in=ids, status=Delivery.Status.SENDING, claimed_by=worker[:40]
+        ).update(status=Delivery.Status.QUEUED, claimed_by="", claimed_at=None)
     return counts
 
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
@@ -317,38 +316,3 @@ def test_weekly_campaign_schedules_its_next_occurrence(members, editor, approver
     assert campaign.status == "sent"
     assert following.status == "approved" and following.approved_by == approver
     assert following.scheduled_at == campaign.scheduled_at + datetime.timedelta(days=7)
-
-
-def test_a_batch_leaves_the_database_session_as_it_found_it(
-    members, editor, approver, everyone_segment
-):
-    campaign = campaign_make(
-        segment=everyone_segment,
-        editor=editor,
-        scheduled_at=timezone.now() + datetime.timedelta(hours=1),
-    )
-    approved(campaign, approver)
-    campaign_start(campaign_id=campaign.pk, now=campaign.scheduled_at)
-    seen = []
-    real_outcome = sending._outcome
-
-    def outcome_with_setting(pk, **fields):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW synchronous_commit")
-                seen.append(cursor.fetchone()[0])
-        real_outcome(pk, **fields)
-
-    sending._outcome = outcome_with_setting
-    try:
-        counts = campaign_send_batch(campaign=campaign, channel="mail", worker="w", limit=3)
-    finally:
-        sending._outcome = real_outcome
-
-    assert counts["sent"] == 3 and len(mail.outbox) == 3
-    if connection.vendor == "postgresql":
-        # Outcomes skip the WAL flush during the batch; the session is reset afterwards.
-        assert seen == ["off"] * 3
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone()[0] == "on"
