@@ -10,6 +10,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from portal.members.events import points_event_register
+        from portal.surveys import counters  # noqa: F401  (keeps counters on deletions)
 
         points_event_register(
             code="survey_completed", label=_("Completed a survey"), app=self.label

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.members.models import UnitOwnership
 from portal.surveys.audiences import survey_audience_includes
+from portal.surveys.counters import survey_counts, survey_group_counts
 from portal.surveys.models import (
     OwnersVote,
     SurveyAnswer,
@@ -176,14 +177,14 @@ def survey_cross_tabs_cached(*, survey: SurveyPage, dimension: str, total: int) 
 
 
 def survey_results(*, survey: SurveyPage, text_limit: int = 200) -> list[QuestionResult]:
-    """Per question: counts by choice (one GROUP BY for the whole survey), averages, NPS."""
+    """Per question: counts by choice (from the kept counters), averages, NPS."""
     questions = survey.question_list
-    answers = SurveyAnswer.objects.filter(survey=survey)
-    # One pass over the survey's answers (an index-only scan of survey, question, row, value):
-    # choice counts, rating distributions (averages follow from them) and text answer counts.
+    # The kept counters (what a GROUP BY of the answers by question, row and value gives, a
+    # few hundred rows however many responses): choice counts, rating distributions (averages
+    # follow from them) and text answer counts.
     grouped: dict[str, dict[tuple[str, str], int]] = {}
-    for row in answers.values("question", "row", "value").annotate(n=Count("pk")).order_by():
-        grouped.setdefault(row["question"], {})[(row["row"], row["value"])] = row["n"]
+    for (question, row, value), n in survey_counts(survey_id=survey.pk).items():
+        grouped.setdefault(question, {})[(row, value)] = n
     # Multiple choices and matrices have several rows per respondent and one marker row (no
     # row, no value) that counts them; the other kinds have one row per respondent.
     respondents = {}
@@ -277,23 +278,18 @@ CROSS_TAB_KINDS = ("single_choice", "multiple_choice", "rating", "nps")
 
 def survey_cross_tabs(*, survey: SurveyPage, dimension: str) -> list[dict]:
     """For each choice, rating or NPS question, rows (group, respondents, [count per value]) by
-    level, city or project, from one GROUP BY over the survey's answers. Groups under MIN_GROUP
-    respondents are folded into one row for an anonymous survey, and that row too is hidden
-    (``suppressed``) while it stays under MIN_GROUP."""
+    level, city or project, from the kept group counters (``SurveyGroupCount``). Groups under
+    MIN_GROUP respondents are folded into one row for an anonymous survey, and that row too is
+    hidden (``suppressed``) while it stays under MIN_GROUP."""
     if dimension not in CROSS_TAB_DIMENSIONS:
         raise ValueError(dimension)
     questions = [q for q in survey.question_list if q.kind in CROSS_TAB_KINDS]
-    field_name = f"response__{dimension}"
     cells: dict[str, dict[str, dict[str, int]]] = {}
-    grouped = (
-        SurveyAnswer.objects.filter(survey=survey, question__in=[q.key for q in questions])
-        .values("question", field_name, "value")
-        .annotate(n=Count("pk"))
-        .order_by()
+    grouped = survey_group_counts(
+        survey_id=survey.pk, dimension=dimension, questions=[q.key for q in questions]
     )
-    for row in grouped:
-        by_group = cells.setdefault(row["question"], {})
-        by_group.setdefault(row[field_name], {})[row["value"]] = row["n"]
+    for (_dimension, group, question, value), n in grouped.items():
+        cells.setdefault(question, {}).setdefault(group, {})[value] = n
     return [_cross_tab(survey=survey, question=q, cells=cells.get(q.key, {})) for q in questions]
 
 

@@ -14,6 +14,7 @@ from portal.members.notices import notice_send
 from portal.members.points import points_award
 from portal.members.services import member_profile_update
 from portal.surveys.audiences import survey_audience_includes
+from portal.surveys.counters import response_counts_add
 from portal.surveys.intention import profile_updates_from
 from portal.surveys.models import (
     OwnersVote,
@@ -184,9 +185,9 @@ def _survey_submit_write(*, survey, answers, member, visitor_key) -> SurveyRespo
     else:
         response.submitted_at = now
     response.save()
-    SurveyAnswer.objects.bulk_create(
-        _answer_rows(survey=survey, response=response, answers=answers)
-    )
+    rows = _answer_rows(survey=survey, response=response, answers=answers)
+    SurveyAnswer.objects.bulk_create(rows)
+    response_counts_add(survey_id=survey.pk, response=response, answers=rows)
     if member is not None:
         points_award(
             member=member,

@@ -1,5 +1,6 @@
 from django.http import QueryDict
 
+from portal.surveys.models import SurveyPage, _questions_parsed
 from portal.surveys.questions import answers_clean, questions_check, survey_questions
 from tests.portal.surveys.conftest import GOOD_ANSWERS
 
@@ -69,3 +70,21 @@ def test_editor_mistakes_in_conditions_are_found(survey):
     problems = questions_check(questions)
 
     assert set(problems) == {2, 4, 5}
+
+
+def test_question_structure_is_parsed_once_per_content(survey):
+    first = [q.key for q in survey.question_list]
+    before = _questions_parsed.cache_info()
+    again = SurveyPage.objects.get(pk=survey.pk).question_list
+
+    assert [q.key for q in again] == first
+    assert _questions_parsed.cache_info().hits == before.hits + 1
+    assert _questions_parsed.cache_info().misses == before.misses
+
+    # A new revision's questions are a new key: never the old structure.
+    survey.questions = [
+        {"type": "rating", "value": {"key": "only", "label": "唯一", "required": True}}
+    ]
+    survey.save_revision().publish()
+    fresh = SurveyPage.objects.get(pk=survey.pk).question_list
+    assert [(q.key, q.kind) for q in fresh] == [("only", "rating")]
