@@ -30,6 +30,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench" / "lighthouse"
@@ -214,7 +215,7 @@ def table(results: dict) -> str:
     for name, entry in results.items():
         median = entry["median"]
         rows.append(
-            [name, f"`{entry['path']}`", *[str(median[c]) for c in CATEGORIES],
+            [name, f"`{unquote(entry['path'])}`", *[str(median[c]) for c in CATEGORIES],
              str(median["fcp_ms"]), str(median["lcp_ms"]), str(median["tbt_ms"]),
              str(median["cls"]), str(round(median["bytes"] / 1024))]
         )  # fmt: skip
