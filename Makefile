@@ -84,3 +84,11 @@ MUTATION_MODULES ?= forum.visibility forum.permissions forum.cases.services \
 mutation: install-dev
 	mkdir -p var
 	$(PY) scripts/mutation_run.py $(MUTATION_MODULES)
+
+# Lighthouse (docs/benchmarks.md, Lighthouse): home, forum index, a board and a topic under
+# production settings (gunicorn + whitenoise, fresh SQLite seeded with seed_demo), mobile preset,
+# median of 3 runs; fails below 95. Needs npm and Debian's chromium. Not part of `make test`.
+LIGHTHOUSE_ARGS ?=
+.PHONY: lighthouse
+lighthouse: install
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)

@@ -81,6 +81,12 @@ class TopicView(machina_views.TopicView):
             user=user, topic=topic, permission_handler=handler
         )
         context["can_report"] = user.is_authenticated and handler.can_see_topic(topic, user)
+        # The moderation menu (topic_detail_actions.html) is a Bootstrap dropdown: machina's
+        # scripts load for those who see it, not for every reader.
+        context["board_scripts"] = user.is_authenticated and any(
+            can(topic.forum, user)
+            for can in (handler.can_lock_topics, handler.can_move_topics, handler.can_delete_topics)
+        )
         context["official_ids"] = official_reply_departments(topic=topic)
         _posters_visible_posts_count_set(
             posts=context["posts"], user=user, permission_handler=handler
@@ -131,6 +137,13 @@ def _posters_visible_posts_count_set(*, posts, user, permission_handler) -> None
             post.poster.visible_posts_count = counts.get(post.poster_id, 0)
 
 
+class BoardScriptsMixin:
+    """Pages whose widgets need machina's scripts (board_base.html loads them only there)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"board_scripts": True}
+
+
 class SafeAttachmentsMixin:
     attachment_formset_class = SafeAttachmentFormset
 
@@ -151,19 +164,19 @@ class SafeAttachmentsMixin:
             raise
 
 
-class TopicCreateView(SafeAttachmentsMixin, machina_views.TopicCreateView):
+class TopicCreateView(BoardScriptsMixin, SafeAttachmentsMixin, machina_views.TopicCreateView):
     pass
 
 
-class TopicUpdateView(SafeAttachmentsMixin, machina_views.TopicUpdateView):
+class TopicUpdateView(BoardScriptsMixin, SafeAttachmentsMixin, machina_views.TopicUpdateView):
     pass
 
 
-class PostCreateView(SafeAttachmentsMixin, machina_views.PostCreateView):
+class PostCreateView(BoardScriptsMixin, SafeAttachmentsMixin, machina_views.PostCreateView):
     pass
 
 
-class PostUpdateView(SafeAttachmentsMixin, machina_views.PostUpdateView):
+class PostUpdateView(BoardScriptsMixin, SafeAttachmentsMixin, machina_views.PostUpdateView):
     pass
 
 
