@@ -28,7 +28,16 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+# axe-core for the browser tests' accessibility checks (tests/browser/axe.py): from npm when npm
+# is there; without it those checks skip locally (CI installs npm and requires them).
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm is missing: the accessibility checks of the browser tests will skip"; \
+	fi
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 migrate: install
 	mkdir -p var/static var/media

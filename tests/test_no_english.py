@@ -1,12 +1,9 @@
 """Chinese pages speak Chinese: each role's main pages, rendered in zh-hans, hold no English word
-outside an allow-list of brand and product names and units (issue #14).
+outside the allow-list of brand and product names and units in tests/english.py (issue #14).
 
 Fast on purpose: the test client, no browser. Text only (tags, scripts and styles removed);
 usernames and e-mail addresses of the test's own people are data, not interface.
 """
-
-import html
-import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,32 +12,10 @@ from forum.boards.models import Board
 from forum.cases.models import Department
 from forum.cases.services import case_open
 from tests.conftest import make_topic
+from tests.english import WORD, english_words
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-# Names and units that stay as they are in Chinese text.
-ALLOWED = {
-    # brands and products
-    "wagtail", "django", "machina", "wechat", "ical", "qr", "vip", "app", "cms", "rss", "nps",
-    # units, formats and codes
-    "kb", "mb", "gb", "px", "am", "pm", "id", "url", "csv", "xlsx", "json", "pdf", "https", "http",
-    # case priorities (P1…P4) and versions (v1)
-    "p", "v",
-    # the language switch names each language in itself; member numbers begin with KH
-    "english", "kh",
-}  # fmt: skip
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-EMAIL = re.compile(r"[\w.+*-]+@[\w.-]+")
-
-
-def english_words(page: str, *, data: set[str]) -> set[str]:
-    body = page[page.find("<body") :]
-    body = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", body, flags=re.S | re.I)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
-    text = EMAIL.sub(" ", text)
-    words = {w for w in WORD.findall(text) if len(w) > 1}
-    return {w for w in words if w.lower() not in ALLOWED and w not in data}
 
 
 @pytest.fixture

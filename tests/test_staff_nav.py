@@ -54,7 +54,7 @@ def test_visitors_and_members_see_no_staff_links(client, member, cases):
 def test_moderators_see_the_cases_waiting_for_triage(client, moderator, cases):
     links = header_links(client, moderator)
 
-    assert links == {"triage": 1}
+    assert links == {"triage": 1, "improvements": 0}
     assert 'data-testid="me-work-triage"' in client.get("/me/").content.decode()
 
 
@@ -62,9 +62,9 @@ def test_department_staff_count_only_their_departments_open_cases(client, cases)
     engineering = staff_of("engineering")
     design = staff_of("design")
 
-    assert header_links(client, engineering) == {"triage": 1}
+    assert header_links(client, engineering) == {"triage": 1, "improvements": 0}
     # Design has no open case: the link is there (they work in the queue), nothing waits.
-    assert header_links(client, design) == {"triage": 0}
+    assert header_links(client, design) == {"triage": 0, "improvements": 0}
 
 
 def test_approvers_see_pages_awaiting_their_review_and_editors_reach_the_cms(client, db):
@@ -103,3 +103,22 @@ def test_member_service_staff_see_claims_and_redemptions_to_decide(client, membe
         'href="/members/claims/" data-testid="nav-members"'
         in client.get("/forum/").content.decode()
     )
+
+
+def test_moderators_and_department_staff_reach_the_improvement_list_and_members_do_not(
+    client, member, moderator
+):
+    engineering = staff_of("engineering")
+    editor = UserFactory(username="editor")
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    for user in (moderator, engineering):
+        client.force_login(user)
+        page = client.get("/me/").content.decode()
+        assert 'href="/triage/improvements/" data-testid="nav-improvements"' in page
+        assert 'data-testid="me-work-improvements"' in page
+        assert client.get("/triage/improvements/").status_code == 200
+    for user in (member, editor):
+        client.force_login(user)
+        assert "nav-improvements" not in client.get("/me/").content.decode()
+        assert client.get("/triage/improvements/").status_code == 403

@@ -65,7 +65,7 @@ def reply_ensure(*, topic: Topic, poster: User, content: str) -> Post:
         post = Post.objects.create(
             topic=topic,
             poster=poster,
-            subject=f"Re: {topic.subject}",
+            subject=f"回复：{topic.subject}",
             content=content,
             approved=True,
         )

@@ -10,6 +10,8 @@ class InsightConfig(AppConfig):
 
     def ready(self):
         from forum.cases.reports import report_panel_register
+        from forum.insight.navigation import improvements_link_register
         from forum.insight.report_panel import recurring_report_panel
 
         report_panel_register(recurring_report_panel)
+        improvements_link_register()

@@ -8,6 +8,7 @@ URL is set (see .env.example).
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_lazy
 from machina import MACHINA_MAIN_STATIC_DIR, MACHINA_MAIN_TEMPLATE_DIR
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -364,6 +365,8 @@ MACHINA_BASE_TEMPLATE_NAME = "base.html"
 MACHINA_USER_DISPLAY_NAME_METHOD = "get_public_name"
 MACHINA_MARKUP_LANGUAGE = ("forum.rendering.render_post", {})
 MACHINA_MARKUP_WIDGET = "django.forms.Textarea"
+# A reply's default subject: "回复：…" in Chinese, not machina's untranslated "Re:" (issue #14).
+MACHINA_TOPIC_ANSWER_SUBJECT_PREFIX = gettext_lazy("Re:")
 # Twenty posts a page of a topic (machina: 15), as on the club forums members know.
 MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE = 20
 # Visitors never post or vote; members get these unless an administrator says otherwise.
