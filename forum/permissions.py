@@ -109,6 +109,7 @@ class ClubPermissionHandler(PermissionHandler):
         super().__init__()
         self._topic_visibility_cache: dict[tuple, bool] = {}
         self._stored_permissions: dict = {}
+        self._readable_forum_ids: dict = {}
 
     # Remembered answers (module docstring)
     def _get_checker(self, user):
@@ -203,8 +204,17 @@ class ClubPermissionHandler(PermissionHandler):
         return qs.filter(id__in=ids)
 
     def get_readable_forum_ids(self, user) -> set[int]:
+        """Kept for the request, as machina keeps its own forum lists (the same answer each
+        time; several callers ask on one page). A fresh set each time: callers may change it."""
         from machina.apps.forum.models import Forum
 
-        if user.is_superuser:
-            return set(Forum.objects.values_list("id", flat=True))
-        return {f.id for f in self._get_forums_for_user(user, ["can_read_forum"], True)}
+        key = user.id if not user.is_anonymous else "anonymous"
+        if key not in self._readable_forum_ids:
+            if user.is_superuser:
+                ids = frozenset(Forum.objects.values_list("id", flat=True))
+            else:
+                ids = frozenset(
+                    f.id for f in self._get_forums_for_user(user, ["can_read_forum"], True)
+                )
+            self._readable_forum_ids[key] = ids
+        return set(self._readable_forum_ids[key])

@@ -63,8 +63,24 @@ def _staff_only_q(prefix: str) -> Q:
 
 
 def readable_forum_ids(*, user, permission_handler) -> list[int]:
+    # The club's handler answers from what it already holds for the request (no query); a
+    # plain machina handler filters the board table.
+    if hasattr(permission_handler, "get_readable_forum_ids"):
+        return sorted(permission_handler.get_readable_forum_ids(user))
     forums = permission_handler.get_readable_forums(Forum.objects.all(), user)
     return [forum.pk for forum in forums]
+
+
+def own_hidden_topics_exist(*, user) -> bool:
+    """Did the user write a topic that others may not see (unapproved or staff-only)?"""
+    if not user.is_authenticated:
+        return False
+    return (
+        Topic.objects.filter(poster=user)
+        .filter(Q(approved=False) | _staff_only_q(""))
+        .order_by()
+        .exists()
+    )
 
 
 def visible_topics(*, user, permission_handler) -> QuerySet[Topic]:
