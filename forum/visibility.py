@@ -12,14 +12,15 @@ from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Topic
 
 from forum.boards.services import MODERATORS_GROUP
+from forum.reader_facts import reader_fact
 
 
 def is_moderator(user) -> bool:
     if not user.is_authenticated:
         return False
     if not hasattr(user, "_is_forum_moderator"):
-        user._is_forum_moderator = (
-            user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._is_forum_moderator = user.is_superuser or reader_fact(
+            user, "moderator", lambda: user.groups.filter(name=MODERATORS_GROUP).exists()
         )
     return user._is_forum_moderator
 
@@ -31,8 +32,12 @@ def staff_department_ids(user) -> frozenset[int]:
     if not hasattr(user, "_staff_department_ids"):
         from forum.cases.models import Department
 
-        user._staff_department_ids = frozenset(
-            Department.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+        user._staff_department_ids = reader_fact(
+            user,
+            "staff_departments",
+            lambda: frozenset(
+                Department.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+            ),
         )
     return user._staff_department_ids
 

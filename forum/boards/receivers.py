@@ -71,9 +71,17 @@ def project_ensured(sender, project, **kwargs):
     owners_board_ensure(project=project)
 
 
-# Whatever a user's board permissions are computed from: the grants, the permissions, the
-# groups and who is in them. A deleted user's pk may come back on SQLite, with the old entry.
-PERMISSION_SOURCES = (ForumPermission, UserForumPermission, GroupForumPermission, Group, User)
+# Whatever a user's board permissions and roles (forum/reader_facts.py) are computed from: the
+# grants, the permissions, the groups and who is in them, the departments' staff groups and
+# heads. A deleted user's pk may come back on SQLite, with the old entry.
+PERMISSION_SOURCES = (
+    ForumPermission,
+    UserForumPermission,
+    GroupForumPermission,
+    Group,
+    User,
+    Department,
+)
 
 
 def _permission_source_changed(sender, **kwargs):
@@ -96,6 +104,9 @@ for _model in PERMISSION_SOURCES:
     )
 m2m_changed.connect(
     _groups_changed, sender=User.groups.through, dispatch_uid="forum_perms_user_groups"
+)
+m2m_changed.connect(
+    _groups_changed, sender=Department.heads.through, dispatch_uid="forum_perms_department_heads"
 )
 
 
