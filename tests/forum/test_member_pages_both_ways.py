@@ -188,3 +188,37 @@ def test_a_name_change_shows_on_the_next_request(client, world):
     owner.display_name = "新名字"
     owner.save()
     assert "新名字" in _get(client, reader, topic_url(topic))
+
+
+@pytest.mark.parametrize("queue", ["triage", "department"])
+def test_the_queues_pages_hold_the_selectors_cases_in_its_order(client, world, monkeypatch, queue):
+    """Paged over the sorted ids, each page holds what paging the selector's query gives."""
+    from forum.cases import selectors, views
+
+    boards_forum = world["community"]
+    engineering = Department.objects.get(code="engineering")
+    for n in range(5):
+        topic = make_topic(
+            forum=boards_forum, poster=world["readers"]["member"], subject=f"工单{n}"
+        )
+        Case.objects.create(topic=topic, department=engineering if n % 2 else None)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    if queue == "triage":
+        reader, path = world["readers"]["moderator"], "/triage/"
+        expected = list(selectors.case_list_for_triage(filters={}).values_list("pk", flat=True))
+    else:
+        reader = world["readers"]["department"]
+        path = reverse("cases:department_queue", kwargs={"code": "engineering"})
+        expected = list(
+            selectors.case_list_for_department(department=engineering, filters={}).values_list(
+                "pk", flat=True
+            )
+        )
+    assert len(expected) > 2
+    client.force_login(reader)
+    shown = []
+    for number in range(1, (len(expected) + 1) // 2 + 1):
+        response = client.get(path, {"page": number})
+        shown += [row["case"].pk for row in response.context["rows"]]
+        assert response.context["page"].number == number
+    assert shown == expected
