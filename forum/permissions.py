@@ -22,33 +22,20 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from machina.apps.forum_permission.checker import ForumPermissionChecker
 from machina.apps.forum_permission.handler import PermissionHandler
 from mptt.utils import get_cached_trees
 
 from forum import visibility
+from forum.permissions_version import (  # noqa: F401 - forum_permissions_changed lives here too
+    PERMISSIONS_TIMEOUT,
+    PERMISSIONS_VERSION_KEY,
+    forum_permissions_changed,
+)
+from forum.reader_facts import reader_fact
 
 _MACHINA_VERSION = importlib.metadata.version("django-machina")
-PERMISSIONS_VERSION_KEY = "forum:permissions:version"
 PERMISSIONS_KEY_PREFIX = "forum:permissions:user:"
-# Bounds what a user's entry holds onto; it is rebuilt from two queries per question.
-PERMISSIONS_TIMEOUT = 24 * 3600
-
-
-def forum_permissions_changed() -> None:
-    """Make every stored permission answer stale: now, and again once the transaction commits.
-
-    Now, so that the rest of this transaction (and a test's) sees the change; after the commit,
-    so that an answer computed by another request from the rows before the commit, under the
-    version set now, is not kept either.
-    """
-    _version_replace()
-    transaction.on_commit(_version_replace)
-
-
-def _version_replace() -> None:
-    cache.set(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _rules_signature() -> str:
@@ -109,6 +96,7 @@ class ClubPermissionHandler(PermissionHandler):
         super().__init__()
         self._topic_visibility_cache: dict[tuple, bool] = {}
         self._stored_permissions: dict = {}
+        self._readable_forum_ids: dict = {}
 
     # Remembered answers (module docstring)
     def _get_checker(self, user):
@@ -176,18 +164,29 @@ class ClubPermissionHandler(PermissionHandler):
 
     def _may_be_granted(self, user, codename: str) -> bool:
         from django.conf import settings
+        from machina.apps.forum_permission.models import UserForumPermission
+
+        defaults = getattr(settings, "MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS", [])
+        if user.is_authenticated and codename in defaults:
+            return True
+        if user.is_authenticated:
+            return reader_fact(
+                user,
+                f"may_be_granted:{codename}",
+                lambda: self._may_be_granted_compute(user, codename),
+            )
+        return UserForumPermission.objects.filter(
+            permission__codename=codename, has_perm=True, anonymous_user=True
+        ).exists()
+
+    def _may_be_granted_compute(self, user, codename: str) -> bool:
         from django.db.models import Q
         from machina.apps.forum_permission.models import (
             GroupForumPermission,
             UserForumPermission,
         )
 
-        defaults = getattr(settings, "MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS", [])
-        if user.is_authenticated and codename in defaults:
-            return True
         grants = UserForumPermission.objects.filter(permission__codename=codename, has_perm=True)
-        if not user.is_authenticated:
-            return grants.filter(anonymous_user=True).exists()
         if grants.filter(Q(user=user) | Q(authenticated_user=True)).exists():
             return True
         return GroupForumPermission.objects.filter(
@@ -203,8 +202,17 @@ class ClubPermissionHandler(PermissionHandler):
         return qs.filter(id__in=ids)
 
     def get_readable_forum_ids(self, user) -> set[int]:
+        """Kept for the request, as machina keeps its own forum lists (the same answer each
+        time; several callers ask on one page). A fresh set each time: callers may change it."""
         from machina.apps.forum.models import Forum
 
-        if user.is_superuser:
-            return set(Forum.objects.values_list("id", flat=True))
-        return {f.id for f in self._get_forums_for_user(user, ["can_read_forum"], True)}
+        key = user.id if not user.is_anonymous else "anonymous"
+        if key not in self._readable_forum_ids:
+            if user.is_superuser:
+                ids = frozenset(Forum.objects.values_list("id", flat=True))
+            else:
+                ids = frozenset(
+                    f.id for f in self._get_forums_for_user(user, ["can_read_forum"], True)
+                )
+            self._readable_forum_ids[key] = ids
+        return set(self._readable_forum_ids[key])

@@ -12,14 +12,15 @@ from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Topic
 
 from forum.boards.services import MODERATORS_GROUP
+from forum.reader_facts import reader_fact
 
 
 def is_moderator(user) -> bool:
     if not user.is_authenticated:
         return False
     if not hasattr(user, "_is_forum_moderator"):
-        user._is_forum_moderator = (
-            user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._is_forum_moderator = user.is_superuser or reader_fact(
+            user, "moderator", lambda: user.groups.filter(name=MODERATORS_GROUP).exists()
         )
     return user._is_forum_moderator
 
@@ -31,8 +32,12 @@ def staff_department_ids(user) -> frozenset[int]:
     if not hasattr(user, "_staff_department_ids"):
         from forum.cases.models import Department
 
-        user._staff_department_ids = frozenset(
-            Department.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+        user._staff_department_ids = reader_fact(
+            user,
+            "staff_departments",
+            lambda: frozenset(
+                Department.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+            ),
         )
     return user._staff_department_ids
 
@@ -63,8 +68,24 @@ def _staff_only_q(prefix: str) -> Q:
 
 
 def readable_forum_ids(*, user, permission_handler) -> list[int]:
+    # The club's handler answers from what it already holds for the request (no query); a
+    # plain machina handler filters the board table.
+    if hasattr(permission_handler, "get_readable_forum_ids"):
+        return sorted(permission_handler.get_readable_forum_ids(user))
     forums = permission_handler.get_readable_forums(Forum.objects.all(), user)
     return [forum.pk for forum in forums]
+
+
+def own_hidden_topics_exist(*, user) -> bool:
+    """Did the user write a topic that others may not see (unapproved or staff-only)?"""
+    if not user.is_authenticated:
+        return False
+    return (
+        Topic.objects.filter(poster=user)
+        .filter(Q(approved=False) | _staff_only_q(""))
+        .order_by()
+        .exists()
+    )
 
 
 def visible_topics(*, user, permission_handler) -> QuerySet[Topic]:

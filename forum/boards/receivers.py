@@ -2,17 +2,19 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from machina.apps.forum_conversation.models import Post
+from machina.apps.forum_conversation.models import Post, Topic
 from machina.apps.forum_permission.models import (
     ForumPermission,
     GroupForumPermission,
     UserForumPermission,
 )
 
+from forum.author_counts import author_counts_changed
+from forum.boards.models import TopicVisibility
 from forum.boards.notifications import notifications_for_reply
 from forum.boards.posting import member_trust_update
 from forum.boards.services import department_board_permissions_ensure, owners_board_ensure
-from forum.cases.models import Department
+from forum.cases.models import Case, Department
 from forum.permissions import forum_permissions_changed
 from portal.members.models import User
 from portal.members.points import points_event_pay
@@ -69,9 +71,17 @@ def project_ensured(sender, project, **kwargs):
     owners_board_ensure(project=project)
 
 
-# Whatever a user's board permissions are computed from: the grants, the permissions, the
-# groups and who is in them. A deleted user's pk may come back on SQLite, with the old entry.
-PERMISSION_SOURCES = (ForumPermission, UserForumPermission, GroupForumPermission, Group, User)
+# Whatever a user's board permissions and roles (forum/reader_facts.py) are computed from: the
+# grants, the permissions, the groups and who is in them, the departments' staff groups and
+# heads. A deleted user's pk may come back on SQLite, with the old entry.
+PERMISSION_SOURCES = (
+    ForumPermission,
+    UserForumPermission,
+    GroupForumPermission,
+    Group,
+    User,
+    Department,
+)
 
 
 def _permission_source_changed(sender, **kwargs):
@@ -95,3 +105,28 @@ for _model in PERMISSION_SOURCES:
 m2m_changed.connect(
     _groups_changed, sender=User.groups.through, dispatch_uid="forum_perms_user_groups"
 )
+m2m_changed.connect(
+    _groups_changed, sender=Department.heads.through, dispatch_uid="forum_perms_department_heads"
+)
+
+
+# Whatever an author's visible post count is computed from (forum/author_counts.py): posts and
+# their approval, topics (approval, board, author), private complaints and their department.
+# A deleted user's posts go with them (each sends post_delete).
+AUTHOR_COUNT_SOURCES = (Post, Topic, TopicVisibility, Case)
+
+
+def _author_count_source_changed(sender, **kwargs):
+    author_counts_changed()
+
+
+for _model in AUTHOR_COUNT_SOURCES:
+    _label = _model._meta.label_lower
+    post_save.connect(
+        _author_count_source_changed, sender=_model, dispatch_uid=f"author_counts_saved_{_label}"
+    )
+    post_delete.connect(
+        _author_count_source_changed,
+        sender=_model,
+        dispatch_uid=f"author_counts_deleted_{_label}",
+    )

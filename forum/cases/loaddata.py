@@ -3,6 +3,7 @@
 
 from itertools import accumulate
 
+from forum.author_counts import author_counts_changed
 from forum.boards.loaddata import triage_topics
 from forum.boards.models import Board
 from forum.cases.models import Case
@@ -61,3 +62,6 @@ def cases(ctx: LoadContext) -> None:
     reset_sequences(Case)
     ctx.counts["cases"] = len(rows)
     ctx.counts["cases awaiting triage"] = sum(1 for row in rows if row[3] is None)
+    # Posts, topics and cases were copied in without signals: authors' counts kept from an
+    # earlier database in the same cache must not be used.
+    author_counts_changed()

@@ -34,6 +34,7 @@ from forum.cases.rating_links import RatingLinkInvalid, rating_token_case
 from forum.cases.selectors import department_members
 from forum.cases.sla import case_due_times_set
 from forum.cases.windows import confirm_window, reopen_window
+from forum.reader_facts import reader_fact
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.points import points_event_pay
 
@@ -58,8 +59,10 @@ def headed_department_ids(user) -> frozenset[int]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     if not hasattr(user, "_headed_department_ids"):
-        user._headed_department_ids = frozenset(
-            Department.objects.filter(heads=user).values_list("pk", flat=True)
+        user._headed_department_ids = reader_fact(
+            user,
+            "headed_departments",
+            lambda: frozenset(Department.objects.filter(heads=user).values_list("pk", flat=True)),
         )
     return user._headed_department_ids
 

@@ -375,6 +375,10 @@ MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
 # every change of a grant or a group membership (forum/permissions.py). Off: machina computes
 # them afresh on every request (to compare, e.g. bench/run.py --set FORUM_PERMISSION_CACHE=false).
 FORUM_PERMISSION_CACHE = env.bool("FORUM_PERMISSION_CACHE", default=True)
+# Authors' post counts beside a topic's posts, as each kind of reader may see them, kept in the
+# default cache between requests and replaced on every post, topic or case change
+# (forum/author_counts.py). Off: counted afresh on every request.
+FORUM_AUTHOR_COUNTS_CACHE = env.bool("FORUM_AUTHOR_COUNTS_CACHE", default=True)
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

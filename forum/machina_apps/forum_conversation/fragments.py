@@ -22,6 +22,7 @@ import hashlib
 from django.utils import translation
 from machina.apps.forum_permission.models import UserForumPermission
 
+from forum.reader_facts import reader_fact
 from forum.visibility import is_moderator, staff_department_ids
 
 
@@ -33,11 +34,15 @@ def _reader(user, posts) -> str:
         or is_moderator(user)
         or staff_department_ids(user)
         or any(post.poster_id == user.pk for post in posts)
-        or UserForumPermission.objects.filter(user=user).exists()
+        or reader_fact(
+            user, "personal_grants", lambda: UserForumPermission.objects.filter(user=user).exists()
+        )
     )
     if personal:
         return f"user:{user.pk}"
-    groups = ",".join(str(pk) for pk in sorted(g.pk for g in user.groups.all()))
+    groups = reader_fact(
+        user, "groups", lambda: ",".join(str(pk) for pk in sorted(g.pk for g in user.groups.all()))
+    )
     return f"member:{groups}"
 
 

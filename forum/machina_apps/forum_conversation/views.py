@@ -6,21 +6,18 @@ topic or post runs in one transaction (a private complaint's visibility row with
 with posting safety (forum.boards.posting) on the forms.
 """
 
-from collections import Counter
-
 from django import forms
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from machina.apps.forum_conversation import views as machina_views
-from machina.apps.forum_conversation.models import Post, Topic
 
+from forum.author_counts import author_visible_post_counts
 from forum.boards import posting
 from forum.boards.answers import can_accept_answer
 from forum.boards.models import AcceptedAnswer, Board
 from forum.cases.selectors import official_reply_departments
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
-from forum.visibility import readable_forum_ids, topic_visibility_q
 
 
 class TopicView(machina_views.TopicView):
@@ -107,31 +104,14 @@ def _posters_visible_posts_count_set(*, posts, user, permission_handler) -> None
     """Each author's post count as this reader may see it (``poster.visible_posts_count``).
 
     machina's ``forum_profile.posts_count`` counts private complaints and owners' boards too: a
-    reader could learn that a neighbour posts where they cannot look. The authors' approved posts
-    are read as (author, topic) pairs by the author index, then the topics among them this reader
-    may see (forum.visibility), and counted here: as one grouped join PostgreSQL hashed every
-    topic of the readable boards (100 ms at 60,000 topics, growing with the forum; now 2 queries
-    on primary and foreign keys).
+    reader could learn that a neighbour posts where they cannot look. forum.author_counts counts
+    what this reader may see, and keeps the counts per kind of reader.
     """
-    poster_ids = {post.poster_id for post in posts if post.poster_id}
-    if not poster_ids:
-        return
-    authored = Post.objects.filter(poster_id__in=poster_ids, approved=True).order_by()
-    pairs = list(authored.values_list("poster_id", "topic_id"))
-    # forum.visibility.visible_topics in two halves: the topic rules in SQL over these topics
-    # (a semi-join on the primary key), the readable boards here (as one condition, PostgreSQL
-    # ANDed a bitmap of every topic of the readable boards).
-    readable = set(readable_forum_ids(user=user, permission_handler=permission_handler))
-    visible = {
-        pk
-        for pk, forum_id in Topic.objects.filter(
-            topic_visibility_q(user=user), pk__in=authored.values("topic_id")
-        )
-        .order_by()
-        .values_list("pk", "forum_id")
-        if forum_id in readable
-    }
-    counts = Counter(poster_id for poster_id, topic_id in pairs if topic_id in visible)
+    counts = author_visible_post_counts(
+        poster_ids={post.poster_id for post in posts if post.poster_id},
+        user=user,
+        permission_handler=permission_handler,
+    )
     for post in posts:
         if post.poster_id:
             post.poster.visible_posts_count = counts.get(post.poster_id, 0)

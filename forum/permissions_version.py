@@ -1,0 +1,28 @@
+"""The permissions version: replaced whenever what a user's board permissions and roles are
+computed from changes (grants, permissions, groups and who is in them, departments' staff groups
+and heads). What is kept per user (forum.permissions, forum.reader_facts) is kept with the
+version it was computed under and used only while that is still the version."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+PERMISSIONS_VERSION_KEY = "forum:permissions:version"
+# Bounds what a user's entry holds onto; it is rebuilt from a few queries.
+PERMISSIONS_TIMEOUT = 24 * 3600
+
+
+def forum_permissions_changed() -> None:
+    """Make every stored permission answer stale: now, and again once the transaction commits.
+
+    Now, so that the rest of this transaction (and a test's) sees the change; after the commit,
+    so that an answer computed by another request from the rows before the commit, under the
+    version set now, is not kept either.
+    """
+    _version_replace()
+    transaction.on_commit(_version_replace)
+
+
+def _version_replace() -> None:
+    cache.set(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
