@@ -321,3 +321,36 @@ def test_daily_command_reports_reminders_and_no_shows(activity_index, member):
     call_command("activities_daily", stdout=out)
 
     assert out.getvalue().strip() == "reminders=1 no_shows=0"
+
+
+def test_one_place_left_goes_to_the_first_waiting_only_if_their_party_fits(activity_index):
+    # Capacity 3: a party of two and a single fill it; then a party of two and a single wait.
+    activity = make_activity(activity_index, capacity=3, max_companions=1)
+    a, b, c, d = members(4)
+    party_a = activity_sign_up(activity=activity, member=a, companions=1)
+    single_b = activity_sign_up(activity=activity, member=b)
+    party_c = activity_sign_up(activity=activity, member=c, companions=1)
+    single_d = activity_sign_up(activity=activity, member=d)
+    assert [s.status for s in (party_a, single_b, party_c, single_d)] == [
+        "confirmed", "confirmed", "waiting", "waiting",
+    ]  # fmt: skip
+
+    # One place frees: c's party of two does not fit, and d, behind c, does not jump the queue.
+    assert activity_cancel(signup=single_b, by=b) == []
+    assert signup_state(activity=activity, member=c).position == 1
+    assert signup_state(activity=activity, member=d).position == 2
+
+    # Two more places free (three in all): c's party comes in first, then d.
+    promoted = activity_cancel(signup=party_a, by=a)
+    assert [s.member for s in promoted] == [c, d]
+    assert [s.status for s in Signup.objects.filter(member__in=[c, d]).order_by("pk")] == [
+        "confirmed", "confirmed",
+    ]  # fmt: skip
+
+
+def test_a_single_place_is_taken_by_the_first_to_sign_up(activity_index):
+    activity = make_activity(activity_index, capacity=1)
+    first, second = members(2)
+
+    assert activity_sign_up(activity=activity, member=first).status == "confirmed"
+    assert activity_sign_up(activity=activity, member=second).status == "waiting"
