@@ -325,6 +325,13 @@ def _with_cache_control(value):
     return view
 
 
+def _raw_set_cookie(request):
+    # A cookie written as a raw header (as a proxy-aware library might), not by set_cookie().
+    response = HttpResponse("raw cookie")
+    response["Set-Cookie"] = "tracker=1; Path=/"
+    return response
+
+
 def _with_vary(value):
     def view(request):
         response = HttpResponse(f"vary {value}")
@@ -346,6 +353,8 @@ urlpatterns = [
     path("no-store/", _with_cache_control("max-age=60, No-Store")),
     path("no-cache/", _with_cache_control("no-cache")),
     path("private-spaced/", _with_cache_control("public ,  PRIVATE")),
+    path("private-field/", _with_cache_control('private="Authorization", max-age=60')),
+    path("raw-set-cookie/", _raw_set_cookie),
     path("shared/", _with_cache_control("public, max-age=60")),
     path("varies-cookie/", _with_vary("Cookie")),
     path("varies-encoding/", _with_vary("Cookie, Accept-Encoding")),
@@ -700,6 +709,8 @@ def test_a_change_saved_while_the_shared_cache_is_down_is_kept_and_the_outage_lo
         "/no-store/",  # any case, any position among the directives
         "/no-cache/",
         "/private-spaced/",
+        "/private-field/",  # a directive with a value is still that directive
+        "/raw-set-cookie/",
         "/varies-encoding/",  # the key does not cover Accept-Encoding
         "/varies-all/",
     ],
