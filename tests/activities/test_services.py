@@ -354,3 +354,16 @@ def test_a_single_place_is_taken_by_the_first_to_sign_up(activity_index):
 
     assert activity_sign_up(activity=activity, member=first).status == "confirmed"
     assert activity_sign_up(activity=activity, member=second).status == "waiting"
+
+
+def test_the_waiting_position_counts_only_this_activitys_waiting_list(activity_index):
+    tea = make_activity(activity_index, capacity=1)
+    hike = make_activity(activity_index, slug="hike", title="徒步", capacity=1)
+    a, b, c, d = members(4)
+    activity_sign_up(activity=hike, member=a)
+    activity_sign_up(activity=hike, member=b)  # waiting for the hike, before anyone for tea
+    activity_sign_up(activity=tea, member=c)
+    activity_sign_up(activity=tea, member=d)
+
+    assert signup_state(activity=hike, member=b).position == 1
+    assert signup_state(activity=tea, member=d).position == 1
