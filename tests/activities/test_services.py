@@ -365,5 +365,38 @@ def test_the_waiting_position_counts_only_this_activitys_waiting_list(activity_i
     activity_sign_up(activity=tea, member=c)
     activity_sign_up(activity=tea, member=d)
 
+    # The hike's confirmed place does not take the tea's only place.
+    assert signup_state(activity=tea, member=c).signup.status == "confirmed"
     assert signup_state(activity=hike, member=b).position == 1
     assert signup_state(activity=tea, member=d).position == 1
+
+
+def test_the_waiting_position_is_the_order_of_promotion(activity_index):
+    # Arrival order is the sign-up time, then the row for equal times: the position shown is
+    # the order in which a freed place is given.
+    activity = make_activity(activity_index, capacity=1)
+    a, b, c, d = members(4)
+    first = activity_sign_up(activity=activity, member=a)
+    waiting = [activity_sign_up(activity=activity, member=m) for m in (b, c, d)]
+    same_time = waiting[0].created_at
+    Signup.objects.filter(pk__in=[w.pk for w in waiting[:2]]).update(created_at=same_time)
+    later = same_time + datetime.timedelta(minutes=5)
+    earlier = same_time - datetime.timedelta(minutes=5)
+    Signup.objects.filter(pk=waiting[2].pk).update(created_at=earlier)  # d arrived first
+    Signup.objects.filter(pk=waiting[1].pk).update(created_at=later)  # c after b
+
+    positions = [signup_state(activity=activity, member=m).position for m in (d, b, c)]
+
+    assert positions == [1, 2, 3]
+    assert [s.member for s in activity_cancel(signup=first, by=a)] == [d]
+
+
+def test_equal_sign_up_times_are_ordered_by_row(activity_index):
+    activity = make_activity(activity_index, capacity=1)
+    a, b, c = members(3)
+    activity_sign_up(activity=activity, member=a)
+    waiting = [activity_sign_up(activity=activity, member=m) for m in (b, c)]
+    Signup.objects.filter(pk__in=[w.pk for w in waiting]).update(created_at=waiting[0].created_at)
+
+    assert signup_state(activity=activity, member=b).position == 1
+    assert signup_state(activity=activity, member=c).position == 2
