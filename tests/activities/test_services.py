@@ -370,6 +370,14 @@ def test_the_waiting_position_counts_only_this_activitys_waiting_list(activity_i
     assert signup_state(activity=hike, member=b).position == 1
     assert signup_state(activity=tea, member=d).position == 1
 
+    # The tea's freed place goes to the tea's waiting list, not to the hike's earlier waiter,
+    # and the promotion is dated.
+    now = in_days(1)
+    tea_signup = Signup.objects.get(activity=tea, member=c)
+    assert [s.member for s in activity_cancel(signup=tea_signup, by=c, now=now)] == [d]
+    assert Signup.objects.get(activity=tea, member=d).confirmed_at == now
+    assert Signup.objects.get(activity=hike, member=b).status == "waiting"
+
 
 def test_the_waiting_position_is_the_order_of_promotion(activity_index):
     # Arrival order is the sign-up time, then the row for equal times: the position shown is
