@@ -11,14 +11,17 @@ for it under `[tool.mutation.modules."<module>"]`:
     functions = mutant name globs, when only the module's rule functions are mutated
 
 The copy keeps its `mutants/` between runs, so a second run only re-tests what changed (not for
-a module narrowed by `functions`: mutmut re-runs named mutants every time). Every
-module shares one kept SQLite test database (`var/mutation-tests.sqlite3`, `--reuse-db`) so no
-run pays for the migrations again. Prints the per-module table (scripts/mutation_report.py).
+a module narrowed by `functions`: mutmut re-runs named mutants every time). Each
+module keeps its own SQLite test database (`var/mutation/<module>/tests.sqlite3`, `--reuse-db`),
+copied from the first migrated one (`var/mutation-tests.sqlite3`), so no run pays for the
+migrations again and two modules may run at once in two shells. Prints the per-module table
+(scripts/mutation_report.py).
 """
 
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -62,15 +65,34 @@ def workdir_prepare(module: str, config: dict) -> tuple[Path, dict]:
     return workdir, entry
 
 
+def test_database_prepare(workdir: Path) -> Path:
+    """This module's kept SQLite test database, first copied from the shared migrated one.
+
+    One file per module, so two modules may run at once (`make mutation` runs one after the
+    other; a second `scripts/mutation_run.py OTHER` in another shell may run beside it) without
+    one's tests locking the other's database; copied (SQLite's backup, safe while another run
+    uses the source) so no module pays for the migrations again once one run has made them.
+    """
+    database = workdir / "tests.sqlite3"
+    shared = ROOT / "var" / "mutation-tests.sqlite3"
+    if not database.exists():
+        if shared.exists():
+            with sqlite3.connect(shared) as source, sqlite3.connect(database) as copy:
+                source.backup(copy)
+        else:  # the first run of all migrates here; later modules copy from it
+            return shared
+    return database
+
+
 def main(modules: list[str]) -> int:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     modules = modules or list(config["tool"]["mutation"]["modules"])
     python = sys.executable
     env = dict(os.environ, PYTHONPATH="")
-    env["TEST_SQLITE_NAME"] = str(ROOT / "var" / "mutation-tests.sqlite3")
     status = 0
     for module in modules:
         workdir, entry = workdir_prepare(module, config)
+        env["TEST_SQLITE_NAME"] = str(test_database_prepare(workdir))
         # Named mutants are always re-run; with no names mutmut keeps its cached results (the
         # copy mutates this module only), so a second run re-tests only what changed.
         patterns = [f"{module}.{pattern}" for pattern in entry.get("functions", [])]

@@ -321,3 +321,90 @@ def test_daily_command_reports_reminders_and_no_shows(activity_index, member):
     call_command("activities_daily", stdout=out)
 
     assert out.getvalue().strip() == "reminders=1 no_shows=0"
+
+
+def test_one_place_left_goes_to_the_first_waiting_only_if_their_party_fits(activity_index):
+    # Capacity 3: a party of two and a single fill it; then a party of two and a single wait.
+    activity = make_activity(activity_index, capacity=3, max_companions=1)
+    a, b, c, d = members(4)
+    party_a = activity_sign_up(activity=activity, member=a, companions=1)
+    single_b = activity_sign_up(activity=activity, member=b)
+    party_c = activity_sign_up(activity=activity, member=c, companions=1)
+    single_d = activity_sign_up(activity=activity, member=d)
+    assert [s.status for s in (party_a, single_b, party_c, single_d)] == [
+        "confirmed", "confirmed", "waiting", "waiting",
+    ]  # fmt: skip
+
+    # One place frees: c's party of two does not fit, and d, behind c, does not jump the queue.
+    assert activity_cancel(signup=single_b, by=b) == []
+    assert signup_state(activity=activity, member=c).position == 1
+    assert signup_state(activity=activity, member=d).position == 2
+
+    # Two more places free (three in all): c's party comes in first, then d.
+    promoted = activity_cancel(signup=party_a, by=a)
+    assert [s.member for s in promoted] == [c, d]
+    assert [s.status for s in Signup.objects.filter(member__in=[c, d]).order_by("pk")] == [
+        "confirmed", "confirmed",
+    ]  # fmt: skip
+
+
+def test_a_single_place_is_taken_by_the_first_to_sign_up(activity_index):
+    activity = make_activity(activity_index, capacity=1)
+    first, second = members(2)
+
+    assert activity_sign_up(activity=activity, member=first).status == "confirmed"
+    assert activity_sign_up(activity=activity, member=second).status == "waiting"
+
+
+def test_the_waiting_position_counts_only_this_activitys_waiting_list(activity_index):
+    tea = make_activity(activity_index, capacity=1)
+    hike = make_activity(activity_index, slug="hike", title="徒步", capacity=1)
+    a, b, c, d = members(4)
+    activity_sign_up(activity=hike, member=a)
+    activity_sign_up(activity=hike, member=b)  # waiting for the hike, before anyone for tea
+    activity_sign_up(activity=tea, member=c)
+    activity_sign_up(activity=tea, member=d)
+
+    # The hike's confirmed place does not take the tea's only place.
+    assert signup_state(activity=tea, member=c).signup.status == "confirmed"
+    assert signup_state(activity=hike, member=b).position == 1
+    assert signup_state(activity=tea, member=d).position == 1
+
+    # The tea's freed place goes to the tea's waiting list, not to the hike's earlier waiter,
+    # and the promotion is dated.
+    now = in_days(1)
+    tea_signup = Signup.objects.get(activity=tea, member=c)
+    assert [s.member for s in activity_cancel(signup=tea_signup, by=c, now=now)] == [d]
+    assert Signup.objects.get(activity=tea, member=d).confirmed_at == now
+    assert Signup.objects.get(activity=hike, member=b).status == "waiting"
+
+
+def test_the_waiting_position_is_the_order_of_promotion(activity_index):
+    # Arrival order is the sign-up time, then the row for equal times: the position shown is
+    # the order in which a freed place is given.
+    activity = make_activity(activity_index, capacity=1)
+    a, b, c, d = members(4)
+    first = activity_sign_up(activity=activity, member=a)
+    waiting = [activity_sign_up(activity=activity, member=m) for m in (b, c, d)]
+    same_time = waiting[0].created_at
+    Signup.objects.filter(pk__in=[w.pk for w in waiting[:2]]).update(created_at=same_time)
+    later = same_time + datetime.timedelta(minutes=5)
+    earlier = same_time - datetime.timedelta(minutes=5)
+    Signup.objects.filter(pk=waiting[2].pk).update(created_at=earlier)  # d arrived first
+    Signup.objects.filter(pk=waiting[1].pk).update(created_at=later)  # c after b
+
+    positions = [signup_state(activity=activity, member=m).position for m in (d, b, c)]
+
+    assert positions == [1, 2, 3]
+    assert [s.member for s in activity_cancel(signup=first, by=a)] == [d]
+
+
+def test_equal_sign_up_times_are_ordered_by_row(activity_index):
+    activity = make_activity(activity_index, capacity=1)
+    a, b, c = members(3)
+    activity_sign_up(activity=activity, member=a)
+    waiting = [activity_sign_up(activity=activity, member=m) for m in (b, c)]
+    Signup.objects.filter(pk__in=[w.pk for w in waiting]).update(created_at=waiting[0].created_at)
+
+    assert signup_state(activity=activity, member=b).position == 1
+    assert signup_state(activity=activity, member=c).position == 2

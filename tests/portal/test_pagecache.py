@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
-from django.http import HttpResponse
-from django.test import Client
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import Client, override_settings
 from django.urls import include, path, reverse
 from django.utils.autoreload import file_changed
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -308,6 +308,39 @@ def _plain(request):
     return HttpResponse("plain")
 
 
+def _not_found(request):
+    return HttpResponse("no such page", status=404)
+
+
+def _streamed(request):
+    return StreamingHttpResponse(iter(["a long ", "export"]))
+
+
+def _with_cache_control(value):
+    def view(request):
+        response = HttpResponse(f"cache-control {value}")
+        response["Cache-Control"] = value
+        return response
+
+    return view
+
+
+def _raw_set_cookie(request):
+    # A cookie written as a raw header (as a proxy-aware library might), not by set_cookie().
+    response = HttpResponse("raw cookie")
+    response["Set-Cookie"] = "tracker=1; Path=/"
+    return response
+
+
+def _with_vary(value):
+    def view(request):
+        response = HttpResponse(f"vary {value}")
+        response["Vary"] = value
+        return response
+
+    return view
+
+
 urlpatterns = [
     path("sets-cookie/", _sets_cookie),
     path("private/", _private),
@@ -315,6 +348,17 @@ urlpatterns = [
     path("signed-in/", _signed_in_without_session),
     path("racing/", _renders_then_a_change_commits),
     path("plain/", _plain),
+    path("not-found/", _not_found),
+    path("streamed/", _streamed),
+    path("no-store/", _with_cache_control("max-age=60, No-Store")),
+    path("no-cache/", _with_cache_control("no-cache")),
+    path("private-spaced/", _with_cache_control("public ,  PRIVATE")),
+    path("private-field/", _with_cache_control('private="Authorization", max-age=60')),
+    path("raw-set-cookie/", _raw_set_cookie),
+    path("shared/", _with_cache_control("public, max-age=60")),
+    path("varies-cookie/", _with_vary("Cookie")),
+    path("varies-encoding/", _with_vary("Cookie, Accept-Encoding")),
+    path("varies-all/", _with_vary("*")),
     path("", include("portal.urls")),
 ]
 
@@ -631,3 +675,94 @@ def test_invalidating_while_another_process_creates_the_generation_counts_on_the
     services.page_cache_invalidate()
     monkeypatch.undo()
     assert cache.get(services.GENERATION_KEY) == theirs + 1 == services.page_cache_generation()
+
+
+def test_a_change_saved_while_the_shared_cache_is_down_is_kept_and_the_outage_logged(
+    db, settings, django_capture_on_commit_callbacks, caplog
+):
+    # The generation lives in Redis in production. A Redis outage at commit time must not turn
+    # the editor's saved change into an error page: the invalidation is robust (logged).
+    down = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        },
+    }
+    with (
+        override_settings(CACHES=down),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        merchant = make_merchant(name="停电也能保存的商家")
+
+    assert services.page_cache_invalidate in callbacks
+    assert Merchant.objects.filter(pk=merchant.pk, name="停电也能保存的商家").exists()
+    assert "page_cache_invalidate" in caplog.text
+
+
+# --- The store/skip rules, one response at a time ----------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/not-found/",  # only a 200 is stored: a 404 may become a page a moment later
+        "/streamed/",
+        "/no-store/",  # any case, any position among the directives
+        "/no-cache/",
+        "/private-spaced/",
+        "/private-field/",  # a directive with a value is still that directive
+        "/raw-set-cookie/",
+        "/varies-encoding/",  # the key does not cover Accept-Encoding
+        "/varies-all/",
+    ],
+)
+def test_responses_that_are_not_for_everyone_are_not_stored(url, settings, db):
+    settings.ROOT_URLCONF = __name__
+    first = visit(url)
+
+    again = visit(url)
+
+    assert first[HEADER] == again[HEADER] == "miss"
+    # The positive control on the same settings: a plain page is stored.
+    assert visit("/plain/")[HEADER] == "miss" and visit("/plain/")[HEADER] == "hit"
+
+
+@pytest.mark.parametrize("url", ["/shared/", "/varies-cookie/"])
+def test_shareable_responses_are_stored(url, settings, db):
+    # "public, max-age" is for everyone; Vary: Cookie is covered (no session, language in key).
+    settings.ROOT_URLCONF = __name__
+    first = visit(url)
+
+    again = visit(url)
+
+    assert (first[HEADER], again[HEADER]) == ("miss", "hit")
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options"])
+def test_only_reads_are_served_from_or_stored_in_the_cache(method, settings, db):
+    settings.ROOT_URLCONF = __name__
+    visit("/plain/")
+    assert visit("/plain/")[HEADER] == "hit"
+
+    response = getattr(Client(), method)("/plain/")
+
+    assert HEADER not in response and response.content == b"plain"
+
+
+def test_with_no_excluded_paths_every_public_page_is_cached(settings, db):
+    settings.ROOT_URLCONF = __name__
+    settings.PAGE_CACHE_EXCLUDE = []
+    visit("/plain/")
+
+    assert visit("/plain/")[HEADER] == "hit"
+
+
+def test_excluded_paths_match_from_the_start_of_the_path(settings, db):
+    settings.ROOT_URLCONF = __name__
+    settings.PAGE_CACHE_EXCLUDE = ["/pla", "/nowhere/"]
+    visit("/plain/")
+    assert HEADER not in visit("/plain/")
+
+    settings.PAGE_CACHE_EXCLUDE = ["plain/"]  # a pattern inside the path, not at its start
+    visit("/plain/")
+    assert visit("/plain/")[HEADER] == "hit"

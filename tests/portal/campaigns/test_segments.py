@@ -186,3 +186,17 @@ def test_wrong_people_are_refused(client, people, editor):
     client.force_login(editor)  # may edit, not export
     assert client.get(urls[1]).status_code == 403
     assert not PiiAccessLog.objects.exists()
+
+
+def test_a_blank_address_reaches_no_one_whatever_the_consent(people):
+    # A member whose email was cleared and one whose mobile is blank (not NULL) both said yes
+    # to marketing; neither has an address on that channel, for marketing or service.
+    no_mail = member("no_mail", notify_club_news=True)
+    type(no_mail).objects.filter(pk=no_mail.pk).update(email="")
+    member("blank_mobile", mobile="", sms_club_news=True)
+
+    marketing = segment_reach(filters={})
+    service = segment_reach(filters={}, kind=Campaign.Kind.SERVICE)
+
+    assert marketing == {"members": 5, "mail": 3, "sms": 1, "site": 4}
+    assert service == {"members": 5, "mail": 4, "sms": 2, "site": 5}
