@@ -4,8 +4,31 @@ from django.utils.translation import gettext_lazy as _
 from portal.campaigns.content import TemplateTextError, template_variables_check
 from portal.campaigns.models import Campaign, Segment
 from portal.members.models import HousingProject, MemberLevel, MemberProfile
+from portal.surveys.models import SurveyPage
+from portal.surveys.questions import CHOICE_KINDS
 
 CHOICE_ANY = [("", _("Any"))]
+SURVEY_SEPARATOR = "|"
+
+
+def survey_answer_choices() -> list:
+    """The choices of the single and multiple choice questions of the surveys usable for
+    segments, grouped by survey; a value is ``survey id|question code|choice``."""
+    groups = []
+    surveys = SurveyPage.objects.filter(segment_use=True, anonymous=False).order_by("title", "pk")
+    for survey in surveys:
+        options = [
+            (
+                SURVEY_SEPARATOR.join((str(survey.pk), question.key, choice)),
+                f"{question.label} → {choice}",
+            )
+            for question in survey.question_list
+            if question.kind in CHOICE_KINDS
+            for choice in question.choices
+        ]
+        if options:
+            groups.append((survey.title, options))
+    return groups
 
 
 def _split(value: str) -> list[str]:
@@ -81,6 +104,14 @@ class SegmentForm(forms.Form):
     attended_days = forms.IntegerField(
         label=_("…in the last N days"), min_value=1, max_value=3650, required=False
     )
+    survey_answer = forms.ChoiceField(
+        label=_("Answered a survey"),
+        required=False,
+        help_text=_(
+            "Only members who gave this answer and allowed the club to use it are counted; "
+            "only surveys marked for member segments are listed."
+        ),
+    )
     active_days = forms.IntegerField(
         label=_("Logged in within N days"), min_value=1, max_value=3650, required=False
     )
@@ -107,6 +138,10 @@ class SegmentForm(forms.Form):
         "inactive_days",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survey_answer"].choices = [*CHOICE_ANY, *survey_answer_choices()]
+
     def clean(self):
         data = super().clean()
         if (
@@ -127,12 +162,20 @@ class SegmentForm(forms.Form):
         for name in self.FILTERS:
             if name not in filters:
                 filters[name] = data.get(name)
+        if data.get("survey_answer"):
+            survey, question, choice = data["survey_answer"].split(SURVEY_SEPARATOR, 2)
+            filters.update(survey=int(survey), survey_question=question, survey_choice=choice)
         return {name: value for name, value in filters.items() if value not in (None, "", [])}
 
     @classmethod
     def initial_for(cls, segment: Segment) -> dict:
         initial = {"name": segment.name, "description": segment.description, **segment.filters}
         initial["cities"] = ", ".join(segment.filters.get("cities", []))
+        if segment.filters.get("survey"):
+            initial["survey_answer"] = SURVEY_SEPARATOR.join(
+                str(segment.filters.get(name, ""))
+                for name in ("survey", "survey_question", "survey_choice")
+            )
         return initial
 
 

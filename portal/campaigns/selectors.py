@@ -8,6 +8,7 @@ from django.utils import timezone
 from portal.activities.models import Signup
 from portal.campaigns.models import Campaign, Channel, Delivery
 from portal.members.models import UnitOwnership, User
+from portal.surveys.models import SurveyAnswer, SurveyResponse
 
 
 def _members_base() -> QuerySet[User]:
@@ -66,6 +67,8 @@ def segment_members(*, filters: dict, today: datetime.date | None = None) -> Que
         members = members.filter(
             Exists(attended) if filters["attended"] == "yes" else ~Exists(attended)
         )
+    if filters.get("survey"):
+        members = members.filter(Exists(_survey_answered(filters)))
     if filters.get("active_days"):
         since = timezone.now() - datetime.timedelta(days=filters["active_days"])
         members = members.filter(last_login__gte=since)
@@ -73,6 +76,21 @@ def segment_members(*, filters: dict, today: datetime.date | None = None) -> Que
         since = timezone.now() - datetime.timedelta(days=filters["inactive_days"])
         members = members.filter(Q(last_login__lt=since) | Q(last_login__isnull=True))
     return members
+
+
+def _survey_answered(filters: dict) -> QuerySet[SurveyAnswer]:
+    """Answers giving the chosen choice, of submitted responses whose respondent consented, to
+    a survey (still) usable for segments: anonymous responses name no one and never match."""
+    return SurveyAnswer.objects.filter(
+        survey_id=filters["survey"],
+        survey__segment_use=True,
+        survey__anonymous=False,
+        question=filters.get("survey_question") or "",
+        value=filters.get("survey_choice") or "",
+        response__respondent=OuterRef("pk"),
+        response__status=SurveyResponse.Status.SUBMITTED,
+        response__segment_consent=True,
+    ).exclude(value="")
 
 
 def channel_consent(*, channel: str, kind: str) -> Q:

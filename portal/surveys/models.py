@@ -94,6 +94,16 @@ class SurveyPage(Page):
         ),
     )
 
+    segment_use = models.BooleanField(
+        _("member segments: offer to use the answers for campaign segments"),
+        default=False,
+        help_text=_(
+            "Respondents see a consent box; staff may then select members by their answers to "
+            "this survey's choice questions, counting only those who ticked it. Not for "
+            "anonymous surveys."
+        ),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("questions"),
@@ -109,6 +119,7 @@ class SurveyPage(Page):
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("anonymous"),
                 FieldPanel("feeds_profile"),
+                FieldPanel("segment_use"),
             ],
             heading=_("Audience, dates and anonymity"),
         )
@@ -135,6 +146,10 @@ class SurveyPage(Page):
             errors["activity"] = _("Choose the activity whose attendees may answer.")
         if self.anonymous and self.feeds_profile:
             errors["feeds_profile"] = _("An anonymous survey cannot copy answers to profiles.")
+        if self.anonymous and self.segment_use:
+            errors["segment_use"] = _(
+                "An anonymous survey cannot be used for member segments: its answers name no one."
+            )
         if self.pk and not self.anonymous:
             was_anonymous = SurveyPage.objects.filter(pk=self.pk, anonymous=True).exists()
             if was_anonymous and SurveyResponse.objects.filter(survey_id=self.pk).exists():
@@ -196,6 +211,11 @@ class SurveyResponse(models.Model):
     city = models.CharField(_("city"), max_length=40, blank=True)
     project = models.CharField(_("housing project"), max_length=80, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    segment_consent = models.BooleanField(
+        _("may be used for member segments"),
+        default=False,
+        help_text=_("The respondent ticked the consent box of a survey usable for segments."),
+    )
 
     class Meta:
         verbose_name = _("survey response")

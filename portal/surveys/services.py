@@ -128,10 +128,12 @@ def survey_submit(
     member: User | None = None,
     visitor_key: str = "",
     profile_consent: bool = False,
+    segment_consent: bool = False,
 ) -> SurveyResponse:
     """Record a complete response once per member (or visitor token), pay the points rule of
     ``survey_completed`` once, and in an anonymous survey forget who answered. With the
-    member's consent, a purchase-intention survey updates their profile."""
+    member's consent, a purchase-intention survey updates their profile; with the consent of
+    a survey usable for member segments, the response may be selected by campaign segments."""
     if member is None and not visitor_key:
         raise SurveyError(_("Log in to answer this survey."))
     user = member
@@ -146,7 +148,16 @@ def survey_submit(
     try:
         with transaction.atomic():
             response = _survey_submit_write(
-                survey=survey, answers=answers, member=member, visitor_key=visitor_key
+                survey=survey,
+                answers=answers,
+                member=member,
+                visitor_key=visitor_key,
+                segment_consent=bool(
+                    segment_consent
+                    and member is not None
+                    and survey.segment_use
+                    and not survey.anonymous
+                ),
             )
             if profile_consent and member is not None and survey.feeds_profile:
                 updates = profile_updates_from(answers)
@@ -158,7 +169,9 @@ def survey_submit(
         raise SurveyError(_("You have already answered this survey.")) from None
 
 
-def _survey_submit_write(*, survey, answers, member, visitor_key) -> SurveyResponse:
+def _survey_submit_write(
+    *, survey, answers, member, visitor_key, segment_consent=False
+) -> SurveyResponse:
     if survey_already_answered(survey=survey, user=member, visitor_key=visitor_key):
         raise SurveyError(_("You have already answered this survey."))
     SurveyParticipation.objects.create(
@@ -177,6 +190,7 @@ def _survey_submit_write(*, survey, answers, member, visitor_key) -> SurveyRespo
     for name, value in _snapshot(member).items():
         setattr(response, name, value)
     response.status = SurveyResponse.Status.SUBMITTED
+    response.segment_consent = segment_consent
     response.draft = {}
     if survey.anonymous:
         response.respondent = None

@@ -86,6 +86,7 @@ def survey_page_serve(request, *, page: SurveyPage):
                 member=None if visitor else user,
                 visitor_key=visitor_key if visitor else "",
                 profile_consent=request.POST.get("profile_consent") == "1",
+                segment_consent=request.POST.get("segment_consent") == "1",
             )
             context["done"] = True
         except SurveyError as error:
