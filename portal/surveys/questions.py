@@ -8,6 +8,7 @@ required. Conditions may only point to an earlier question, so one pass in order
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,13 @@ class Question:
         if self.kind == "nps":
             return list(range(0, 11))
         return list(range(1, self.scale + 1))
+
+    @cached_property
+    def scale_labels(self) -> list[str]:
+        """The scale's points as the text the form shows and posts; computed once per parsed
+        question (``SurveyPage.question_list`` keeps the parsed questions), so rendering a
+        point neither localises an integer nor formats it twice to compare with the answer."""
+        return [str(value) for value in self.scale_values]
 
     @property
     def row_fields(self) -> list[tuple[int, str, str]]:

@@ -201,3 +201,13 @@ def test_two_concurrent_submissions_record_one_response(make_survey):
     assert SurveyResponse.objects.filter(survey=page).count() == 1
     assert SurveyAnswer.objects.filter(survey=page, question="visited").count() == 1
     assert PointsEntry.objects.filter(member=member).count() == 1
+
+
+def test_a_refused_submission_keeps_the_scale_points_given(client, member, survey):
+    client.force_login(member)
+
+    page = client.post(survey.url, {"q-service": "4", "q-recommend": "10"}).content.decode()
+
+    assert page.count('name="q-service" value="4" checked') == 1
+    assert page.count('name="q-recommend" value="10" checked') == 1
+    assert page.count(" checked") == 2  # no other point (1 of 10, 0 of 10) is taken for it
