@@ -157,6 +157,9 @@ def test_the_form_lists_only_usable_surveys_and_stores_the_triple(world, usable)
 def test_live_count_send_and_export_use_the_filter(client, world, usable):
     editor = campaigns_staff("seg_editor", "view_segment", "add_segment", "export_segment")
     client.force_login(editor)
+    form_page = client.get("/campaigns/segments/new/").content.decode()
+    assert '<optgroup label="户型需求调查">' in form_page
+    assert f'value="{usable.pk}|rooms|书房"' in form_page and "另一份调查" not in form_page
     response = client.get(
         "/campaigns/segments/count/", {"survey_answer": f"{usable.pk}|rooms|书房"}
     )
