@@ -145,22 +145,32 @@ def test_each_role_walks_its_pages_at_desktop_and_phone(chromium, live_server):
     axe_source()  # skips (or fails under REQUIRE_BROWSER) before the world is built
     started = time.monotonic()
     pages = demo_world()
+    seeded = time.monotonic()
     # The demo's own people and content are data, not interface text.
     data = data_words("member1 owner1 owner2 moderator engineering design property editor approver")
 
     problems: dict[str, list[str]] = {}
     visited = 0
+    # Each role logs in through the form once, at the first width; the phone walk starts from
+    # that session's cookies (a fresh context with the same storage state), which saves a
+    # login a role. Every page checks it was not sent to the login page.
+    sessions: dict[str, dict] = {}
     for size in (DESKTOP, PHONE):
         for role, paths in pages.items():
             context = chromium.new_context(
-                base_url=live_server.url, locale="zh-CN", viewport=size, bypass_csp=True
+                base_url=live_server.url,
+                locale="zh-CN",
+                viewport=size,
+                bypass_csp=True,
+                storage_state=sessions.get(role),
             )
             context.set_default_timeout(20000)
             page = context.new_page()
             try:
-                if role != "visitor":
+                if role != "visitor" and role not in sessions:
                     log_in(page, username=role, password=DEMO_PASSWORD)
                     assert "/accounts/login/" not in page.url, f"{role} could not log in"
+                    sessions[role] = context.storage_state()
                 for path in paths:
                     response = page.goto(path)
                     page.wait_for_load_state()
@@ -169,6 +179,9 @@ def test_each_role_walks_its_pages_at_desktop_and_phone(chromium, live_server):
                     if response.status != 200:
                         problems[key] = [f"HTTP {response.status}"]
                         continue
+                    if role != "visitor" and "/accounts/login/" in page.url:
+                        problems[key] = [f"sent to the login page ({page.url})"]
+                        continue
                     found = page_problems(page, path, role=role, size=size, data=data)
                     if found:
                         problems[key] = found
@@ -176,7 +189,10 @@ def test_each_role_walks_its_pages_at_desktop_and_phone(chromium, live_server):
                 context.close()
 
     if os.environ.get("ROLES_WALK_TIMING"):
-        print(f"\nwalked {visited} pages in {time.monotonic() - started:.0f} s")
+        print(
+            f"\nseed_demo and the world: {seeded - started:.0f} s; "
+            f"walked {visited} pages in {time.monotonic() - seeded:.0f} s"
+        )
     report = "\n".join(f"{key}:\n  " + "\n  ".join(found) for key, found in problems.items())
     assert not problems, f"{len(problems)} of {visited} pages have problems:\n{report}"
 
