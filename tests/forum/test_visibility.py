@@ -39,9 +39,12 @@ def test_private_complaint_is_seen_by_author_moderator_and_routed_department(
     assert sees(staff_of("property"), private_complaint)
 
 
-def test_private_complaint_is_refused_to_everyone_else(private_complaint, owner_a):
+def test_private_complaint_is_refused_to_everyone_else(boards, private_complaint, owner_a):
     from django.contrib.auth.models import AnonymousUser
 
+    # Beside a topic everyone may see: the answer is about this topic, not any topic.
+    public = make_topic(forum=boards[Board.Kind.COMPLAINTS].forum, poster=owner_a, subject="公开")
+    assert sees(AnonymousUser(), public)
     assert not sees(owner_a, private_complaint)
     assert not sees(staff_of("engineering"), private_complaint)
     assert not sees(UserFactory(username="someone"), private_complaint)
