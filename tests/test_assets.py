@@ -9,6 +9,7 @@
 """
 
 import importlib.util
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -188,3 +189,40 @@ def test_the_subset_keeps_the_rules_of_used_classes_only():
     )  # fmt: skip
 
     assert subset == ".btn{a:1}.card{b:2}.x:not(.unused) .y{c:3}"
+
+
+def test_the_edit_forms_share_the_new_topic_and_reply_forms_under_their_own_headings(
+    client, topic, member
+):
+    forum = topic.forum
+    client.force_login(member)
+    forum_kwargs = {"forum_slug": forum.slug, "forum_pk": forum.pk}
+    topic_kwargs = {**forum_kwargs, "topic_slug": topic.slug, "topic_pk": topic.pk}
+    pages = {
+        "topic_create": reverse("forum_conversation:topic_create", kwargs=forum_kwargs),
+        "topic_update": reverse(
+            "forum_conversation:topic_update",
+            kwargs={**forum_kwargs, "slug": topic.slug, "pk": topic.pk},
+        ),
+        "post_create": reverse("forum_conversation:post_create", kwargs=topic_kwargs),
+        "post_update": reverse(
+            "forum_conversation:post_update", kwargs={**topic_kwargs, "pk": topic.first_post.pk}
+        ),
+    }
+    html = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html[name] = response.content.decode()
+
+    def heading(name):
+        return re.findall(r'<h2 class="m-0 h5 card-title">([^<]*)</h2>', html[name])[:1]
+
+    assert heading("topic_create") == ["发布一个新话题"]
+    assert heading("post_create") == ["回复"]
+    assert heading("topic_update") == heading("post_update") == ["编辑话题"]
+    # The reply form reviews the topic's earlier posts; the edit forms do not.
+    assert 'class="card topic-review"' in html["post_create"]
+    assert 'class="card topic-review"' not in html["post_update"]
+    for name in pages:
+        assert 'name="subject"' in html[name] and 'type="submit"' in html[name], name
