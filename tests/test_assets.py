@@ -220,7 +220,7 @@ def test_the_edit_forms_share_the_new_topic_and_reply_forms_under_their_own_head
 
     assert heading("topic_create") == ["发布一个新话题"]
     assert heading("post_create") == ["回复"]
-    assert heading("topic_update") == heading("post_update") == ["编辑话题"]
+    assert heading("topic_update") == heading("post_update") == ["编辑帖子"]
     # The reply form reviews the topic's earlier posts; the edit forms do not.
     assert 'class="card topic-review"' in html["post_create"]
     assert 'class="card topic-review"' not in html["post_update"]
