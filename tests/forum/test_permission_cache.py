@@ -241,3 +241,23 @@ def test_the_reset_command_drops_the_kept_answers(world, owner_a, project_a):
     call_command("forum_permissions_reset", stdout=io.StringIO())
 
     assert cache.get(PERMISSIONS_VERSION_KEY) != before
+
+
+def test_a_readers_answers_are_stored_after_the_response_for_the_next_request(
+    client, world, member
+):
+    from forum.permissions import PERMISSIONS_KEY_PREFIX, _rules_signature
+
+    key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{member.pk}"
+    client.force_login(member)
+    assert cache.get(key) is None
+
+    client.get(world["topic"])
+
+    version, answers = cache.get(key)
+    assert version == cache.get(PERMISSIONS_VERSION_KEY)
+    assert answers, "the board permissions the page asked for are kept"
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(world["topic"])
+    assert response.status_code == 200 and "电梯维修问谁" in response.content.decode()
+    assert _permission_queries(second) == 0
