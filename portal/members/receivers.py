@@ -15,13 +15,25 @@ def create_member_profile(sender, instance, created, raw=False, **kwargs):
 
 def site_sync(sender, using="default", **kwargs):
     """The Sites framework's site (used by account mails: "Hello from <name>", the domain under
-    the signature) carries the club's name and public address from settings, not example.com."""
+    the signature) carries the club's name and public address from settings, not example.com;
+    so does Wagtail's default site, whose address the CMS's mails link pages under (it starts
+    as localhost:80). SITE_URL decides: an address edited in the admin is reset at migrate."""
     from urllib.parse import urlsplit
 
     from django.contrib.sites.models import Site
+    from wagtail.models import Site as WagtailSite
 
-    domain = urlsplit(settings.SITE_URL).netloc or "localhost"
+    address = urlsplit(settings.SITE_URL)
+    domain = address.netloc or "localhost"
     Site.objects.using(using).update_or_create(
         pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.WAGTAIL_SITE_NAME}
     )
     Site.objects.clear_cache()
+    hostname = address.hostname or "localhost"
+    port = address.port or (443 if address.scheme == "https" else 80)
+    if (
+        WagtailSite.objects.using(using)
+        .filter(is_default_site=True)
+        .update(hostname=hostname, port=port)
+    ):
+        WagtailSite.clear_site_root_paths_cache()
