@@ -22,6 +22,7 @@ from wagtail.rich_text import RichText
 from cms.models import HomePage, NewsIndexPage, NewsPage
 from forum.boards.models import Board
 from tests.conftest import make_topic
+from tests.forum.conftest import topic_url
 
 ROOT = Path(settings.BASE_DIR)
 VENDOR_CSS = "css/machina.board_theme.vendor.min.css"
@@ -98,18 +99,6 @@ def news_page(db):
 def topic(boards, member):
     forum = boards[Board.Kind.MUTUAL_HELP].forum
     return make_topic(forum=forum, poster=member, subject="电梯什么时候修好")
-
-
-def topic_url(topic):
-    return reverse(
-        "forum_conversation:topic",
-        kwargs={
-            "forum_slug": topic.forum.slug,
-            "forum_pk": topic.forum.pk,
-            "slug": topic.slug,
-            "pk": topic.pk,
-        },
-    )
 
 
 def test_cms_pages_load_the_subset_and_nothing_of_machina(client, news_page):
