@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -96,8 +97,40 @@ class MemberDetailsForm(MobileUniqueMixin, forms.Form):
         return {name: self.cleaned_data.get(name) for name in names}
 
 
+class RequiredMarkedBoundField(BoundField):
+    """A required field's widget says so to assistive technology too (``aria-required``)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if attrs.get("required"):
+            attrs["aria-required"] = "true"
+        return attrs
+
+
 class JoinForm(MemberDetailsForm):
-    """allauth's ACCOUNT_SIGNUP_FORM_CLASS: its fields are added to the sign-up form."""
+    """allauth's ACCOUNT_SIGNUP_FORM_CLASS: its fields are added to the sign-up form.
+
+    account/signup.html shows the required fields first, the optional ones grouped after them
+    and the privacy consent last; ``field_order`` is the order within each group (allauth
+    applies it after adding its own account fields).
+    """
+
+    field_order = [
+        "username",
+        "email",
+        "password1",
+        "password2",
+        "real_name",
+        "mobile",
+        "city",
+        *(
+            name
+            for name in MemberDetailsForm.base_fields
+            if name not in ("real_name", "mobile", "city")
+        ),
+        "privacy_consent",
+    ]
+    bound_field_class = RequiredMarkedBoundField
 
     privacy_consent = forms.BooleanField(
         required=True,
