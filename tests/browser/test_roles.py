@@ -78,6 +78,7 @@ def demo_world() -> dict[str, list[str]]:
             topic_url(help_topic),
             "/search/?q=漏水",
             "/accounts/login/",
+            "/accounts/signup/",
         ],
         "member1": [
             "/me/",
