@@ -37,5 +37,10 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(BirthdayGreeting)
 class BirthdayGreetingAdmin(admin.ModelAdmin):
-    list_display = ("member", "year", "sent_at")
-    raw_id_fields = ("member",)
+    """Staff find here the birthday gifts that could not be given (filter: gift out of stock)."""
+
+    list_display = ("member", "year", "sent_at", "gift_item", "gift_status")
+    list_filter = ("gift_status", "year")
+    list_select_related = ("member", "gift_item")
+    raw_id_fields = ("member", "gift_fulfilment")
+    search_fields = ("member__username", "member__member_profile__member_number")

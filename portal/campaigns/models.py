@@ -255,13 +255,38 @@ class Click(models.Model):
 
 
 class BirthdayGreeting(models.Model):
-    """The birthday greeting of one member in one year: the key that makes it once a year."""
+    """The birthday greeting of one member in one year: the key that makes it once a year, for
+    the greeting, the ``birthday`` points and the level's birthday gift alike."""
+
+    class GiftStatus(models.TextChoices):
+        NONE = "", _("No gift")
+        GRANTED = "granted", _("Gift granted")
+        OUT_OF_STOCK = "out_of_stock", _("Gift out of stock")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="birthday_greetings"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    gift_item = models.ForeignKey(
+        "portal.RedemptionItem",
+        verbose_name=_("birthday gift"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    gift_status = models.CharField(
+        _("gift"), max_length=12, choices=GiftStatus.choices, default="", blank=True
+    )
+    gift_fulfilment = models.OneToOneField(
+        "rewards.Fulfilment",
+        verbose_name=_("gift redemption"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="birthday_greeting",
+    )
 
     class Meta:
         verbose_name = _("birthday greeting")

@@ -247,8 +247,16 @@ class PiiAccessLogAdmin(admin.ModelAdmin):
 
 @admin.register(MemberLevel)
 class MemberLevelAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "rank", "upgrade_points_threshold", "yearly_retention_points")
+    list_display = (
+        "name",
+        "code",
+        "rank",
+        "upgrade_points_threshold",
+        "yearly_retention_points",
+        "birthday_gift",
+    )
     list_editable = ("upgrade_points_threshold", "yearly_retention_points")
+    list_select_related = ("birthday_gift",)
 
 
 @admin.register(VerifierCity)

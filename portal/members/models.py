@@ -58,6 +58,20 @@ class MemberLevel(models.Model):
         ),
     )
     benefits = models.TextField(_("benefits"), blank=True)
+    birthday_gift = models.ForeignKey(
+        "RedemptionItem",
+        verbose_name=_("birthday gift"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"active": True},
+        help_text=_(
+            "Given free of points, once a year, with the birthday greeting to members of this "
+            "level who asked for greetings. The item's stock and its way of collection apply; "
+            "points for birthdays are the rules on the birthday event."
+        ),
+    )
 
     class Meta:
         ordering = ["rank"]

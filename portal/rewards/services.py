@@ -82,6 +82,8 @@ def _release(fulfilment: Fulfilment) -> None:
 
 def _charge(fulfilment: Fulfilment, *, by: User | None) -> None:
     request = fulfilment.request
+    if request.points_cost == 0:
+        return  # a gift (reward_gift_grant): nothing was held, nothing is spent
     hold = points_hold_for(source_key=_hold_key(request))
     if hold is None:
         raise PointsError(_("No points are held for this request."))
@@ -184,10 +186,24 @@ def reward_approve(*, fulfilment: Fulfilment, by: User) -> Fulfilment:
         _notify(
             fulfilment,
             _("Your request for %(item)s was approved") % {"item": request.item.name},
-            _("It will be shipped to the address you gave."),
+            _("It will be shipped to the address you gave.")
+            if fulfilment.address
+            else _("Staff will call you to confirm the delivery address."),
         )
         return fulfilment
-    option = reward_option_for(item=request.item)
+    _code_issue(fulfilment, option=reward_option_for(item=request.item))
+    _step(fulfilment, by=by)
+    _notify(
+        fulfilment,
+        _("%(item)s is ready: show your code") % {"item": request.item.name},
+        _("Show the code in “Redeem points” at the counter before %(date)s.")
+        % {"date": timezone.localtime(fulfilment.code_expires_at).date().isoformat()},
+    )
+    return fulfilment
+
+
+def _code_issue(fulfilment: Fulfilment, *, option: RewardOption) -> None:
+    """An approved pick-up or electronic reward becomes ready, with a code that expires."""
     fulfilment.set_status(Status.READY)
     fulfilment.code_expires_at = timezone.now() + datetime.timedelta(days=option.code_valid_days)
     for _attempt in range(5):
@@ -200,13 +216,52 @@ def reward_approve(*, fulfilment: Fulfilment, by: User) -> Fulfilment:
             continue
     else:
         raise FulfilmentError(_("No redemption code could be issued; try again."))
-    _step(fulfilment, by=by)
-    _notify(
-        fulfilment,
-        _("%(item)s is ready: show your code") % {"item": request.item.name},
-        _("Show the code in “Redeem points” at the counter before %(date)s.")
-        % {"date": timezone.localtime(fulfilment.code_expires_at).date().isoformat()},
+
+
+class RewardOutOfStock(PointsError):
+    """A gift could not be given: the item is out of stock or withdrawn."""
+
+
+@transaction.atomic
+def reward_gift_grant(*, member: User, item: RedemptionItem, reason: str) -> Fulfilment:
+    """Give ``item`` free of points (a level's birthday gift): a zero-cost redemption that takes
+    one unit of stock like any other and then follows the item's pipeline. A pick-up or
+    electronic gift is ready at once with its code; a delivery waits for staff, who call the
+    member for the address (the name and mobile are taken from the profile). The caller keys it
+    (once a year) and tells the member; raises RewardOutOfStock when nothing is left."""
+    option = reward_option_for(item=item)
+    points_member_lock(member=member)
+    item = RedemptionItem.objects.select_for_update().get(pk=item.pk)
+    if not item.active or item.stock <= 0:
+        raise RewardOutOfStock(_("%(item)s is out of stock.") % {"item": item.name})
+    item.stock -= 1
+    item.save(update_fields=["stock"])
+    now = timezone.now()
+    delivery = option.method == Method.DELIVERY
+    request = RedemptionRequest(
+        member=member,
+        item=item,
+        points_cost=0,
+        status=RedemptionRequest.Status.PENDING if delivery else RedemptionRequest.Status.APPROVED,
+        decided_at=None if delivery else now,
     )
+    request.full_clean()
+    request.save()
+    profile = getattr(member, "member_profile", None) if delivery else None
+    fulfilment = Fulfilment(
+        request=request,
+        method=option.method,
+        recipient_name=profile.real_name[:40] if profile else "",
+        recipient_mobile=(profile.mobile or "")[:11] if profile else "",
+    )
+    fulfilment.full_clean()
+    fulfilment.save()
+    _step(fulfilment, by=None, note=reason)
+    if not delivery:
+        fulfilment.set_status(Status.APPROVED)
+        _step(fulfilment, by=None, note=reason)
+        _code_issue(fulfilment, option=option)
+        _step(fulfilment, by=None)
     return fulfilment
 
 
