@@ -84,8 +84,8 @@ def _gift_give(*, greeting: BirthdayGreeting, level: MemberLevel) -> str:
         )
     places = "、".join(outlet.name for outlet in _gift_places(fulfilment))
     return _(
-        "Your %(level)s birthday gift, %(item)s, is waiting for you: show its code in “My "
-        "rewards” at %(places)s before %(date)s."
+        "Your %(level)s birthday gift, %(item)s, is waiting for you: show its code in “Redeem "
+        "points” at %(places)s before %(date)s."
     ) % {
         **names,
         "places": places or _("a club service centre"),

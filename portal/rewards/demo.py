@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.members.demo import demo_user_ensure
-from portal.members.models import RedemptionItem, User
+from portal.members.models import MemberLevel, RedemptionItem, User
 from portal.rewards.models import PlanLine, PointsPlan, RewardOption, RewardOutlet
 
 BUDGETS = (
@@ -33,6 +33,9 @@ OPTIONS = {
     "星悦咖啡50元代金券": ("electronic", ("星悦咖啡（翠湖店）",), "marketing"),
     "物业费抵扣券100元": ("pickup", ("翠湖天地服务中心",), "membership"),
 }
+
+# The 银卡 benefits promise 生日礼遇: the silver level's birthday gift (docs/campaigns.md, "Care").
+BIRTHDAY_GIFTS = {"silver": "客户会定制保温杯"}
 
 PLAN_STAFF_PERMISSIONS = ("view_pointsplan", "view_delivery_address")
 PLAN_APPROVER_GROUP = "积分计划审批"
@@ -63,6 +66,12 @@ def seed(stdout) -> None:
             item=item, defaults={"method": method, "category": category}
         )
         option.outlets.add(*(outlets[name] for name in outlet_names))
+    for level_code, item_name in BIRTHDAY_GIFTS.items():
+        item = RedemptionItem.objects.filter(name=item_name).first()
+        if item is not None:
+            MemberLevel.objects.filter(code=level_code, birthday_gift__isnull=True).update(
+                birthday_gift=item
+            )
     member_services = Group.objects.filter(name="会员服务").first()
     if member_services is not None:
         member_services.permissions.add(
