@@ -254,3 +254,12 @@ def test_only_staff_who_may_change_levels_set_the_birthday_gift(client, levels, 
 
     assert saved.status_code == 302
     assert MemberLevel.objects.get(pk=silver.pk).birthday_gift == cake
+
+
+def test_staff_without_the_permission_do_not_see_the_greetings_and_gifts(client, levels):
+    outsider = staff_with("portal.view_memberlevel", username="outsider")
+    client.force_login(outsider)
+
+    response = client.get("/django-admin/campaigns/birthdaygreeting/")
+
+    assert response.status_code == 403
