@@ -7,7 +7,8 @@ from portal.surveys.models import SurveyPage
 from portal.surveys.views import survey_page_serve
 
 
-@hooks.register("before_serve_page")
+# After Wagtail's own (view restrictions, order 0): a private survey stays private.
+@hooks.register("before_serve_page", order=100)
 def serve_survey(page, request, serve_args, serve_kwargs):
     if isinstance(page, SurveyPage):
         return survey_page_serve(request, page=page)
