@@ -375,3 +375,16 @@ def survey_member_state(*, survey: SurveyPage, member) -> tuple[bool, dict | Non
     if row is None:
         return False, None
     return row[0], row[1]
+
+
+def survey_segment_consents_for(*, member) -> list[SurveyResponse]:
+    """The member's responses whose answers they allowed to be used for member segments (the
+    settings page lists them, each with a withdraw button), newest first."""
+    if not member.is_authenticated:
+        return []
+    return list(
+        SurveyResponse.objects.filter(respondent=member, segment_consent=True)
+        .select_related("survey")
+        .only("pk", "submitted_at", "status", "survey__title")
+        .order_by("-submitted_at", "-pk")
+    )

@@ -19,13 +19,14 @@ from portal.members.ratelimit import client_ip, rate_limit_exceeded
 from portal.surveys import selectors
 from portal.surveys.audiences import survey_audience_includes
 from portal.surveys.exports import csv_response, xlsx_response
-from portal.surveys.models import OwnersVote, SurveyPage
+from portal.surveys.models import OwnersVote, SurveyPage, SurveyResponse
 from portal.surveys.questions import answers_as_data
 from portal.surveys.services import (
     SurveyError,
     owners_vote_cast,
     survey_already_answered,
     survey_draft_save,
+    survey_segment_consent_withdraw,
     survey_submit,
     vote_units_of,
 )
@@ -209,6 +210,23 @@ def survey_export(request, page_id, fmt):
     if fmt == "xlsx":
         return xlsx_response(rows, filename=filename)
     return csv_response(rows, filename=filename)
+
+
+@login_required
+@require_POST
+def survey_segment_consent_withdraw_view(request, response_id):
+    """The withdraw button of the member's settings page (/me/settings/): another member's
+    response, or one without a consent, is not found."""
+    try:
+        response = survey_segment_consent_withdraw(member=request.user, response_id=response_id)
+    except SurveyResponse.DoesNotExist:
+        raise Http404 from None
+    messages.success(
+        request,
+        _("The club no longer uses your answers to “%(survey)s” to select you.")
+        % {"survey": response.survey.title},
+    )
+    return redirect("me_settings")
 
 
 # Owners' votes -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from portal.surveys.rendering import (
     slot_output,
     survey_questions_html,
 )
+from portal.surveys.selectors import survey_segment_consents_for
 
 register = template.Library()
 
@@ -55,3 +56,16 @@ def survey_questions(context):
         errors=context.get("errors"),
         content_key=page.questions_raw if page is not None else None,
     )
+
+
+@register.inclusion_tag("surveys/_segment_consents.html", takes_context=True)
+def survey_segment_consents(context):
+    """The member's settings page: the surveys whose answers they allowed to be used for member
+    segments, each with a withdraw button (the settings page belongs to ``portal.members``,
+    which does not import the surveys; the template asks this tag)."""
+    request = context.get("request")
+    member = getattr(request, "user", None)
+    return {
+        "consents": survey_segment_consents_for(member=member) if member else [],
+        "csrf_token": context.get("csrf_token"),
+    }
