@@ -163,8 +163,13 @@ class SurveyPage(Page):
         this process (5 ms of block conversion for 20 questions, on every view and submission
         before): the key is the stream's stored JSON, so a new revision, a preview or an
         unsaved edit is a new key and nothing stale is ever served."""
-        raw = json.dumps(list(self.questions.raw_data), sort_keys=True, cls=DjangoJSONEncoder)
-        return list(_questions_parsed(raw))
+        return list(_questions_parsed(self.questions_raw))
+
+    @property
+    def questions_raw(self) -> str:
+        """The question stream's content as canonical JSON: the key of what is kept per content
+        (the parsed questions here, the rendered question list in ``portal.surveys.rendering``)."""
+        return json.dumps(list(self.questions.raw_data), sort_keys=True, cls=DjangoJSONEncoder)
 
     def get_context(self, request, *args, **kwargs):
         """The context of the editors' preview; readers are served by ``survey_page_serve``."""

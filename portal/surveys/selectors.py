@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, Exists, F, JSONField, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Random, RowNumber
 from django.utils import timezone
 
@@ -357,3 +357,34 @@ def survey_export_rows(*, survey: SurveyPage):
         for question, matrix_row in columns:
             row.append("; ".join(given.get((question.key, matrix_row or ""), [])))
         yield row
+
+
+def survey_member_state(*, survey: SurveyPage, member) -> tuple[bool, dict | None]:
+    """(whether ``member`` has answered ``survey``, their draft's answers or None), in one
+    query: the survey page asks both of every member who opens it."""
+    participation = SurveyParticipation.objects.filter(survey=OuterRef("pk"), member=member)
+    draft = SurveyResponse.objects.filter(
+        survey=OuterRef("pk"), respondent=member, status=SurveyResponse.Status.DRAFT
+    ).values("draft")[:1]
+    row = (
+        SurveyPage.objects.filter(pk=survey.pk)
+        .annotate(answered=Exists(participation), draft_answers=Subquery(draft, JSONField()))
+        .values_list("answered", "draft_answers")
+        .first()
+    )
+    if row is None:
+        return False, None
+    return row[0], row[1]
+
+
+def survey_segment_consents_for(*, member) -> list[SurveyResponse]:
+    """The member's responses whose answers they allowed to be used for member segments (the
+    settings page lists them, each with a withdraw button), newest first."""
+    if not member.is_authenticated:
+        return []
+    return list(
+        SurveyResponse.objects.filter(respondent=member, segment_consent=True)
+        .select_related("survey")
+        .only("pk", "submitted_at", "status", "survey__title")
+        .order_by("-submitted_at", "-pk")
+    )

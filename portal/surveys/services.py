@@ -330,3 +330,21 @@ def owners_vote_remind(*, vote: OwnersVote) -> int:
                 url=reverse("vote_detail", args=[vote.pk]),
             )
     return len(reminded)
+
+
+@transaction.atomic
+def survey_segment_consent_withdraw(*, member: User, response_id) -> SurveyResponse:
+    """The member takes back the consent they gave on a survey for member segments: from the
+    next count, send or export on, their answers select them for nothing (the campaigns'
+    selector requires the consent at query time). Only their own response with a consent is
+    found; anything else raises ``SurveyResponse.DoesNotExist``."""
+    try:
+        pk = int(response_id)
+    except (TypeError, ValueError):
+        raise SurveyResponse.DoesNotExist from None
+    response = SurveyResponse.objects.select_for_update().get(
+        pk=pk, respondent=member, segment_consent=True
+    )
+    response.segment_consent = False
+    response.save(update_fields=["segment_consent"])
+    return response

@@ -13,4 +13,11 @@ urlpatterns = [
     path("votes/<int:vote_id>/", views.vote_detail, name="vote_detail"),
     path("votes/<int:vote_id>/cast/", views.vote_cast, name="vote_cast"),
     path("votes/<int:vote_id>/audit/", views.vote_audit, name="vote_audit"),
+    path(
+        "consents/<int:response_id>/withdraw/",
+        views.survey_segment_consent_withdraw_view,
+        name="survey_segment_consent_withdraw",
+    ),
+    # Last: a survey page, served by Wagtail with a one-query route (views.survey_page_route).
+    path("<str:slug>/", views.survey_page_route, name="survey_page"),
 ]

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -10,6 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+from wagtail.views import serve as wagtail_serve
 
 from portal.members.ratelimit import client_ip, rate_limit_exceeded
 from portal.surveys import selectors
@@ -22,6 +26,7 @@ from portal.surveys.services import (
     owners_vote_cast,
     survey_already_answered,
     survey_draft_save,
+    survey_segment_consent_withdraw,
     survey_submit,
     vote_units_of,
 )
@@ -95,15 +100,14 @@ def survey_page_serve(request, *, page: SurveyPage):
             context["data"] = request.POST
             status = 400
     if "done" not in context:
-        answered = survey_already_answered(survey=page, user=user, visitor_key=visitor_key)
-        context["answered"] = answered
-        if not answered and not context["data"] and not visitor:
-            draft = SurveyResponse.objects.filter(
-                survey=page, respondent=user, status=SurveyResponse.Status.DRAFT
-            ).first()
-            if draft:
-                context["data"] = answers_as_data(draft.draft, questions)
+        if visitor:
+            answered = survey_already_answered(survey=page, visitor_key=visitor_key)
+        else:
+            answered, draft = selectors.survey_member_state(survey=page, member=user)
+            if not answered and not context["data"] and draft is not None:
+                context["data"] = answers_as_data(draft, questions)
                 context["has_draft"] = True
+        context["answered"] = answered
         context["may_answer"] = survey_audience_includes(survey=page, user=user)
         context["is_open"] = page.is_open()
     context["may_see_results"] = user.has_perm("surveys.view_survey_results")
@@ -118,6 +122,39 @@ def survey_page_serve(request, *, page: SurveyPage):
         )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def survey_page_route(request, slug):
+    """``/surveys/<slug>/``: Wagtail's own serve view, with the route found in one query.
+
+    Wagtail routes a path by walking it from the site's root, two queries per level (the
+    child by slug, then its specific page): six queries and about a fifth of the survey page's
+    time. A survey page sits at a known place (``parent_page_types``: the survey index under
+    the site root), so its ``url_path`` is the root's plus the request's path, and one query
+    finds it with its specific fields. Wagtail's serve view is then called with that route
+    already set (``Page.route_for_request`` reads it from the request), so every
+    ``before_serve_page`` and ``on_serve_page`` hook (view restrictions, ours) runs as
+    before. Anything else — another page at that path, a page not live, a site whose root or
+    the index routes by itself, localised page trees — goes through Wagtail's walk unchanged.
+    """
+    path = request.path_info.lstrip("/")
+    page = _survey_page_at(request, path, slug=slug)
+    if page is not None:
+        request._wagtail_route_for_request = RouteResult(page)
+    return wagtail_serve(request, path)
+
+
+def _survey_page_at(request, path: str, *, slug: str) -> SurveyPage | None:
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    root = site.root_page
+    if root.specific_class is None or root.specific_class.route is not Page.route:
+        return None
+    # By slug (indexed; url_path is not), then the whole path.
+    return SurveyPage.objects.live().filter(slug=slug, url_path=f"{root.url_path}{path}").first()
 
 
 def _results_survey(request, page_id) -> SurveyPage:
@@ -173,6 +210,23 @@ def survey_export(request, page_id, fmt):
     if fmt == "xlsx":
         return xlsx_response(rows, filename=filename)
     return csv_response(rows, filename=filename)
+
+
+@login_required
+@require_POST
+def survey_segment_consent_withdraw_view(request, response_id):
+    """The withdraw button of the member's settings page (/me/settings/): another member's
+    response, or one without a consent, is not found."""
+    try:
+        response = survey_segment_consent_withdraw(member=request.user, response_id=response_id)
+    except SurveyResponse.DoesNotExist:
+        raise Http404 from None
+    messages.success(
+        request,
+        _("The club no longer uses your answers to “%(survey)s” to select you.")
+        % {"survey": response.survey.title},
+    )
+    return redirect("me_settings")
 
 
 # Owners' votes -------------------------------------------------------------------------------
