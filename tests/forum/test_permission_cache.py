@@ -308,3 +308,44 @@ def test_a_request_that_learns_nothing_new_writes_nothing_back(client, world, me
 
     assert response.status_code == 200 and "电梯维修问谁" in response.content.decode()
     assert not [key for key in written if key.startswith(PERMISSIONS_KEY_PREFIX)]
+
+
+def test_one_handler_keeps_each_boards_answers_apart(world, member, boards):
+    public = boards[Board.Kind.MUTUAL_HELP].forum
+    owners = Board.objects.get(kind=Board.Kind.OWNERS).forum
+    handler = ClubPermissionHandler()
+
+    assert handler.can_read_forum(public, member)
+    assert not handler.can_read_forum(owners, member)  # not the public board's kept answer
+    assert handler.can_read_forum(public, member)
+
+
+def test_switched_off_nothing_is_kept_between_requests(client, settings, world, member):
+    settings.FORUM_PERMISSION_CACHE = False
+    key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{member.pk}"
+    client.force_login(member)
+    client.get(world["topic"])
+
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(world["topic"])
+
+    assert response.status_code == 200 and "电梯维修问谁" in response.content.decode()
+    assert cache.get(key) is None
+    assert _permission_queries(second) > 0
+
+
+def test_a_change_of_the_default_member_grants_starts_fresh_entries(settings):
+    settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
+    without_defaults = _rules_signature()
+    settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = [
+        "can_read_forum",
+        "can_see_forum",
+    ]
+    with_defaults = _rules_signature()
+    settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = [
+        "can_see_forum",
+        "can_read_forum",
+    ]
+
+    assert with_defaults != without_defaults
+    assert _rules_signature() == with_defaults  # the same grants in another order: one entry
