@@ -6,6 +6,7 @@ and a change of a grant or of a group membership must hold on the very next requ
 
 import io
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -15,10 +16,17 @@ from django.urls import reverse
 from machina.apps.forum_conversation.models import Post
 from machina.apps.forum_permission.models import UserForumPermission
 
+from forum import permissions
 from forum.boards.models import Board
 from forum.boards.services import forum_permissions_set
 from forum.cases.models import Case, Department
-from forum.permissions import PERMISSIONS_VERSION_KEY, ClubPermissionHandler
+from forum.permissions import (
+    PERMISSIONS_KEY_PREFIX,
+    PERMISSIONS_TIMEOUT,
+    PERMISSIONS_VERSION_KEY,
+    ClubPermissionHandler,
+    _rules_signature,
+)
 from tests.conftest import make_topic
 from tests.factories import UserFactory
 from tests.forum.conftest import forum_url, private_complaint_make, topic_url
@@ -246,8 +254,6 @@ def test_the_reset_command_drops_the_kept_answers(world, owner_a, project_a):
 def test_a_readers_answers_are_stored_after_the_response_for_the_next_request(
     client, world, member
 ):
-    from forum.permissions import PERMISSIONS_KEY_PREFIX, _rules_signature
-
     key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{member.pk}"
     client.force_login(member)
     assert cache.get(key) is None
@@ -261,3 +267,85 @@ def test_a_readers_answers_are_stored_after_the_response_for_the_next_request(
         response = client.get(world["topic"])
     assert response.status_code == 200 and "电梯维修问谁" in response.content.decode()
     assert _permission_queries(second) == 0
+
+
+def _time_to_live(key: str) -> float | None:
+    """How long the default cache (local memory or Redis) keeps `key`: seconds, None for ever."""
+    full_key = cache.make_and_validate_key(key)
+    if hasattr(cache, "_expire_info"):  # LocMemCache
+        expiry = cache._expire_info[full_key]
+        return None if expiry is None else expiry - time.time()
+    seconds = cache._cache.get_client(full_key).ttl(full_key)  # Redis: -1 when kept for ever
+    return None if seconds == -1 else seconds
+
+
+def test_a_readers_kept_answers_last_a_day_and_the_version_for_ever(client, world, member):
+    key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{member.pk}"
+    client.force_login(member)
+    cache.delete(PERMISSIONS_VERSION_KEY)  # created again by the first handler that needs it
+
+    client.get(world["topic"])
+
+    assert cache.get(key) is not None and cache.get(PERMISSIONS_VERSION_KEY) is not None
+    # An entry is rebuilt from a few queries, so it is let go after a day; the version must
+    # never run out, or every reader's entry would be dropped at once for no change.
+    assert PERMISSIONS_TIMEOUT - 60 < _time_to_live(key) <= PERMISSIONS_TIMEOUT
+    assert _time_to_live(PERMISSIONS_VERSION_KEY) is None
+
+
+def test_a_request_that_learns_nothing_new_writes_nothing_back(client, world, member, monkeypatch):
+    client.force_login(member)
+    client.get(world["topic"])  # computes the reader's answers and stores them
+    written = []
+    write = permissions.cache.set
+
+    def recorded_write(key, *args, **kwargs):
+        written.append(key)
+        return write(key, *args, **kwargs)
+
+    monkeypatch.setattr(permissions.cache, "set", recorded_write)
+    response = client.get(world["topic"])  # every answer it needs is kept
+
+    assert response.status_code == 200 and "电梯维修问谁" in response.content.decode()
+    assert not [key for key in written if key.startswith(PERMISSIONS_KEY_PREFIX)]
+
+
+def test_one_handler_keeps_each_boards_answers_apart(world, member, boards):
+    public = boards[Board.Kind.MUTUAL_HELP].forum
+    owners = Board.objects.get(kind=Board.Kind.OWNERS).forum
+    handler = ClubPermissionHandler()
+
+    assert handler.can_read_forum(public, member)
+    assert not handler.can_read_forum(owners, member)  # not the public board's kept answer
+    assert handler.can_read_forum(public, member)
+
+
+def test_switched_off_nothing_is_kept_between_requests(client, settings, world, member):
+    settings.FORUM_PERMISSION_CACHE = False
+    key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{member.pk}"
+    client.force_login(member)
+    client.get(world["topic"])
+
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(world["topic"])
+
+    assert response.status_code == 200 and "电梯维修问谁" in response.content.decode()
+    assert cache.get(key) is None
+    assert _permission_queries(second) > 0
+
+
+def test_a_change_of_the_default_member_grants_starts_fresh_entries(settings):
+    settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
+    without_defaults = _rules_signature()
+    settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = [
+        "can_read_forum",
+        "can_see_forum",
+    ]
+    with_defaults = _rules_signature()
+    settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = [
+        "can_see_forum",
+        "can_read_forum",
+    ]
+
+    assert with_defaults != without_defaults
+    assert _rules_signature() == with_defaults  # the same grants in another order: one entry

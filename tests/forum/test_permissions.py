@@ -201,3 +201,21 @@ def test_denied_or_other_grants_keep_the_moderation_queue_shortcut(
         assert not handler.can_access_moderation_queue(member)
     assert not handler._may_be_granted(member, "can_approve_posts")
     assert handler._may_be_granted(member, "can_lock_topics")
+
+
+def test_a_visitors_moderation_queue_shortcut_counts_only_granted_visitor_rows(
+    boards, member, django_assert_max_num_queries
+):
+    forum = boards[Board.Kind.MUTUAL_HELP].forum
+    approve = ForumPermission.objects.get(codename="can_approve_posts")
+    UserForumPermission.objects.create(
+        permission=approve, anonymous_user=True, forum=forum, has_perm=False
+    )
+    UserForumPermission.objects.create(permission=approve, user=member, forum=forum, has_perm=True)
+    handler = ClubPermissionHandler()
+
+    with django_assert_max_num_queries(1):
+        assert not handler.can_access_moderation_queue(AnonymousUser())
+    assert not handler._may_be_granted(AnonymousUser(), "can_approve_posts")
+    UserForumPermission.objects.filter(anonymous_user=True).update(has_perm=True)
+    assert handler._may_be_granted(AnonymousUser(), "can_approve_posts")

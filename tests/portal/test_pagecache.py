@@ -1,5 +1,7 @@
 """The page cache for visitors (portal.pagecache): hits, what is never stored, invalidation."""
 
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -698,6 +700,80 @@ def test_a_change_saved_while_the_shared_cache_is_down_is_kept_and_the_outage_lo
     assert services.page_cache_invalidate in callbacks
     assert Merchant.objects.filter(pk=merchant.pk, name="停电也能保存的商家").exists()
     assert "page_cache_invalidate" in caplog.text
+
+
+def _clock_moves_on(monkeypatch, seconds):
+    """The wall clock the local-memory caches expire entries by, `seconds` from now."""
+    later = time.time() + seconds
+    monkeypatch.setattr(time, "time", lambda: later)
+
+
+def test_a_stored_page_is_served_for_page_cache_seconds_then_rendered_afresh(
+    settings, boards, monkeypatch
+):
+    # What nothing invalidates (an offer reaching its end date) is bounded by PAGE_CACHE_SECONDS.
+    settings.PAGE_CACHE_SECONDS = 60
+    visit("/forum/")
+
+    _clock_moves_on(monkeypatch, 59)
+    within = visit("/forum/")
+    _clock_moves_on(monkeypatch, 61)
+    after = visit("/forum/")
+
+    assert within[HEADER] == "hit"
+    assert after[HEADER] == "miss" and after.status_code == 200
+
+
+def test_the_generation_never_expires(db, monkeypatch):
+    # An expired generation would be created afresh: every stored page stale at once, for no
+    # change at all, every time the cache's default timeout (300 s) runs out.
+    created = services.page_cache_generation()
+    _clock_moves_on(monkeypatch, 24 * 3600)
+    assert cache.get(services.GENERATION_KEY) == created
+    assert services.page_cache_generation() == created
+
+    monkeypatch.undo()
+    cache.delete(services.GENERATION_KEY)
+    services.page_cache_invalidate()  # the key is gone: created again by the invalidation
+    recreated = cache.get(services.GENERATION_KEY)
+    _clock_moves_on(monkeypatch, 24 * 3600)
+    assert recreated is not None and recreated != created
+    assert cache.get(services.GENERATION_KEY) == recreated
+
+
+def test_within_the_check_interval_the_generation_is_not_read_again(settings, boards, monkeypatch):
+    # A hit touches no network (portal/pagecache/services.py): a worker reads the shared
+    # generation at most every PAGE_CACHE_CHECK_SECONDS and knows its own bumps without a read.
+    visit("/forum/")  # this test's generation read (PAGE_CACHE_CHECK_SECONDS is 0 in tests)
+    settings.PAGE_CACHE_CHECK_SECONDS = 3600
+    generation_reads = []
+    read = services.cache.get
+
+    def counted_read(key, *args, **kwargs):
+        if key == services.GENERATION_KEY:
+            generation_reads.append(key)
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(services.cache, "get", counted_read)
+    hit = visit("/forum/")
+    services.page_cache_invalidate()
+    after_own_change = visit("/forum/")
+    hit_again = visit("/forum/")
+
+    assert (hit[HEADER], after_own_change[HEADER], hit_again[HEADER]) == ("hit", "miss", "hit")
+    assert generation_reads == []
+
+
+def test_a_check_interval_of_zero_reads_the_generation_on_every_request(boards, monkeypatch):
+    # PAGE_CACHE_CHECK_SECONDS = 0 (as in tests) reads the shared cache on every request, even
+    # for two requests within one tick of the clock.
+    tick = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: tick)
+    visit("/forum/")
+
+    cache.incr(services.GENERATION_KEY)  # what page_cache_invalidate() in another process does
+
+    assert visit("/forum/")[HEADER] == "miss"
 
 
 # --- The store/skip rules, one response at a time ----------------------------------------
