@@ -72,7 +72,8 @@ def main(argv=None) -> int:
         print("bench: no finished insight run; run `manage.py insight_refresh` first")
     else:
         print(
-            f"bench: insight run {run.pk}: {run.window_start:%Y-%m-%d} – {run.window_end:%Y-%m-%d}, "
+            f"bench: insight run {run.pk}: {run.window_start:%Y-%m-%d} – "
+            f"{run.window_end:%Y-%m-%d}, "
             f"{run.posts} posts, {RecurringIssue.objects.filter(run=run).count()} issues; "
             f"{ImprovementItem.objects.count()} improvement items",
             flush=True,
