@@ -10,6 +10,11 @@ so `--head USERNAME` names one: that user is created if missing (no usable passw
 to the engineering department's heads; say so when you report the figures. Run
 `manage.py insight_refresh` first, or the report has no recurring issues to show.
 
+`--items N` first makes sure the improvement list holds at least N items (the load data has
+none): they are written directly from the current run's largest issues that have a department
+(title, department, project, status spread over the pipeline, the issue's topics and cases, one
+event each), as bench data, without the notices and points the services would send.
+
 Prints the current insight run (window, posts, issues) and the improvement items, then per
 page the median and p95 wall time, CPU time of the process, time inside SQL and queries per
 request after one unmeasured request; with --top, cProfile's heaviest functions per page.
@@ -49,12 +54,46 @@ def department_head(username: str):
     return user
 
 
+def improvement_items_ensure(count: int, *, by) -> int:
+    """Bench data: at least ``count`` improvement items, from the current run's issues."""
+    from forum.insight.models import ImprovementEvent, ImprovementItem, RecurringIssue
+    from forum.insight.selectors import current_run
+
+    missing = count - ImprovementItem.objects.count()
+    run = current_run()
+    if missing <= 0 or run is None:
+        return 0
+    statuses = list(ImprovementItem.Status.values)
+    issues = RecurringIssue.objects.filter(run=run, department__isnull=False).order_by(
+        "-post_count", "pk"
+    )[:missing]
+    made = 0
+    for n, issue in enumerate(issues):
+        item = ImprovementItem.objects.create(
+            title=f"{issue.name}（压测）"[:120],
+            department_id=issue.department_id,
+            project_id=issue.project_id,
+            status=statuses[n % len(statuses)],
+            source_issue_name=issue.name,
+            created_by=by,
+        )
+        item.topics.set(issue.topic_ids)
+        item.cases.set(issue.case_ids)
+        ImprovementEvent.objects.create(
+            item=item, actor=by, from_status="", to_status=item.status, reason="bench"
+        )
+        made += 1
+    print(f"bench: {made} improvement items written (bench data, no notices)", flush=True)
+    return made
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--top", type=int, default=0, help="cProfile rows per page (0: none)")
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--head", default="bench_engineering_head", help="the department head")
+    parser.add_argument("--items", type=int, default=0, help="improvement items to ensure")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
     setup(args.set)
@@ -67,6 +106,9 @@ def main(argv=None) -> int:
     from forum.insight.models import ImprovementItem, RecurringIssue
     from forum.insight.selectors import current_run
 
+    moderator = get_user_model().objects.get(username="bench_moderator")
+    if args.items:
+        improvement_items_ensure(args.items, by=moderator)
     run = current_run()
     if run is None:
         print("bench: no finished insight run; run `manage.py insight_refresh` first")
@@ -78,7 +120,6 @@ def main(argv=None) -> int:
             f"{ImprovementItem.objects.count()} improvement items",
             flush=True,
         )
-    moderator = get_user_model().objects.get(username="bench_moderator")
     head = department_head(args.head)
     pages = [
         ("reports (moderator)", "/triage/reports/", moderator),
