@@ -128,41 +128,41 @@ def report_context(*, user, department=None, project=None, permission_handler=No
     departments = None
     if not is_moderator(user):
         departments = list(Department.objects.filter(pk__in=headed_department_ids(user)))
+    run = selectors.current_run()
     issues = selectors.recurring_issues_for(
-        user=user, department=department, project=project, limit=10
+        user=user, department=department, project=project, limit=10, run=run
     )
-    rows = []
     forums = (
         readable_forum_ids(user=user, permission_handler=permission_handler)
         if permission_handler is not None and issues
         else None
     )
-    for issue in issues:
-        examples = (
-            selectors.visible_posts(
-                user=user,
-                post_ids=issue.example_post_ids,
-                permission_handler=permission_handler,
-                forums=forums,
-            )
-            if forums is not None
-            else []
+    examples = (
+        selectors.visible_posts_each(
+            user=user,
+            post_id_lists=[issue.example_post_ids for issue in issues],
+            permission_handler=permission_handler,
+            forums=forums,
         )
-        rows.append(
-            {
-                "issue": issue,
-                "examples": examples,
-                "sparkline": charts.svg_sparkline(
-                    issue.weekly_counts, label=_("Posts per week: %(name)s") % {"name": issue.name}
-                ),
-            }
-        )
+        if forums is not None
+        else [[] for _ in issues]
+    )
+    rows = [
+        {
+            "issue": issue,
+            "examples": issue_examples,
+            "sparkline": charts.svg_sparkline(
+                issue.weekly_counts, label=_("Posts per week: %(name)s") % {"name": issue.name}
+            ),
+        }
+        for issue, issue_examples in zip(issues, examples, strict=True)
+    ]
     progress_department = department
     if departments is not None and department is None and len(departments) == 1:
         progress_department = departments[0]
     return {
         "recurring_rows": rows,
-        "run": selectors.current_run(),
+        "run": run,
         "trend_charts": trend_charts(user=user, departments=departments),
         "heat_map": heat_map() if departments is None else None,
         "progress": selectors.improvement_progress(user=user, department=progress_department),

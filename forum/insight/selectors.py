@@ -9,20 +9,30 @@ from forum.insight.models import ImprovementItem, InsightRun, RecurringIssue
 from forum.insight.permissions import headed_department_ids, user_department_ids
 from forum.visibility import is_moderator, post_visibility_q, readable_forum_ids
 
+# Large per-issue lists the report does not show.
+ISSUE_LISTS = ("post_ids", "topic_ids", "case_ids", "monthly_counts")
+
 
 def current_run() -> InsightRun | None:
     return InsightRun.objects.filter(finished_at__isnull=False).order_by("-window_end").first()
 
 
 def recurring_issues_for(
-    *, user, department=None, project=None, limit: int = 10
+    *, user, department=None, project=None, limit: int = 10, run: InsightRun | None = None
 ) -> list[RecurringIssue]:
-    """The current run's issues a report reader may see: moderators all, heads their own."""
-    run = current_run()
+    """The run's issues a report reader may see: moderators all, heads their own.
+
+    ``run``: the current run when not given. The issues come without their lists of posts,
+    topics and cases and the monthly counts (hundreds of ids for a large issue, read on the
+    report for nothing); they load on access if a caller needs them.
+    """
+    run = run or current_run()
     if run is None:
         return []
-    issues = RecurringIssue.objects.filter(run=run).select_related(
-        "project", "department", "category"
+    issues = (
+        RecurringIssue.objects.filter(run=run)
+        .select_related("project", "department", "category")
+        .defer(*ISSUE_LISTS)
     )
     if not is_moderator(user):
         issues = issues.filter(department_id__in=headed_department_ids(user))
@@ -38,17 +48,34 @@ def visible_posts(
 ) -> list[Post]:
     """Of these posts, those the reader may see (board, topic and approval), in the given order.
     ``forums``: the reader's readable forum ids, when the caller already has them."""
-    if not post_ids:
-        return []
+    return visible_posts_each(
+        user=user,
+        post_id_lists=[post_ids],
+        permission_handler=permission_handler,
+        limit=limit,
+        forums=forums,
+    )[0]
+
+
+def visible_posts_each(
+    *, user, post_id_lists: list[list[int]], permission_handler, limit: int = 3, forums=None
+) -> list[list[Post]]:
+    """``visible_posts`` for several lists at once (the report's issues' examples): one query
+    for all of them. The posts come without their text, which no caller shows."""
+    wanted = {pk for post_ids in post_id_lists for pk in post_ids}
+    if not wanted:
+        return [[] for _ in post_id_lists]
     if forums is None:
         forums = readable_forum_ids(user=user, permission_handler=permission_handler)
     found = {
         post.pk: post
         for post in Post.objects.filter(
-            post_visibility_q(user=user), pk__in=post_ids, topic__forum_id__in=forums
-        ).select_related("topic__forum")
+            post_visibility_q(user=user), pk__in=wanted, topic__forum_id__in=forums
+        )
+        .select_related("topic__forum")
+        .defer("content", "_content_rendered")
     }
-    return [found[pk] for pk in post_ids if pk in found][:limit]
+    return [[found[pk] for pk in post_ids if pk in found][:limit] for post_ids in post_id_lists]
 
 
 def visible_topics(*, user, topic_ids, permission_handler) -> QuerySet[Topic]:

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from machina.apps.forum_conversation.models import Post
 
 from forum.insight.models import ReportMailing, ReportSubscription
 from forum.insight.services import monthly_figures_refresh, recurring_issues_refresh
@@ -48,6 +51,44 @@ def test_department_heads_see_their_departments_issues_and_only_posts_they_may_r
             assert can_see_post(user=engineering_head, post=example, permission_handler=handler)
     assert 'data-testid="recurring-issue"' in page
     assert 'data-testid="recurring-issue-promote"' not in page
+
+
+def test_the_reports_examples_come_from_one_query_whatever_the_number_of_issues(
+    refreshed, moderator
+):
+    from forum.insight.report_panel import report_context
+
+    with CaptureQueriesContext(connection) as captured:
+        context = report_context(user=moderator, permission_handler=ClubPermissionHandler())
+
+    rows = context["recurring_rows"]
+    assert len([row for row in rows if row["examples"]]) >= 3
+    post_queries = [
+        q for q in captured.captured_queries if 'FROM "forum_conversation_post"' in q["sql"]
+    ]
+    assert len(post_queries) == 1
+
+
+def test_examples_read_together_follow_the_same_rule_as_one_by_one(refreshed, engineering_head):
+    from forum.insight import selectors
+
+    lists = [issue.example_post_ids for issue in selectors.current_run().recurring_issues.all()]
+    handler = ClubPermissionHandler()
+
+    together = selectors.visible_posts_each(
+        user=engineering_head, post_id_lists=lists, permission_handler=handler
+    )
+
+    one_by_one = [
+        selectors.visible_posts(user=engineering_head, post_ids=ids, permission_handler=handler)
+        for ids in lists
+    ]
+    assert together == one_by_one
+    shown = {post.pk for posts in together for post in posts}
+    refused = {pk for ids in lists for pk in ids[:3]} - shown
+    assert shown and refused  # the head reads no owners' board: those examples stay out
+    for post in Post.objects.filter(pk__in=refused).select_related("topic__forum"):
+        assert not can_see_post(user=engineering_head, post=post, permission_handler=handler)
 
 
 def test_the_monthly_mail_goes_once_per_subscriber_and_month(refreshed, moderator, member):
