@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import pstats
+import queue
 import resource
 import socket
 import sys
@@ -260,7 +261,7 @@ def main() -> None:
         loads.append(os.getloadavg()[0])
         try:
             reports.append(results.get(timeout=10))
-        except Exception:  # queue.Empty: keep sampling the load
+        except queue.Empty:  # nothing yet: sample the load again
             if not any(worker.is_alive() for worker in workers) and results.empty():
                 break
     t3 = time.perf_counter()
