@@ -1,25 +1,35 @@
 """Send one campaign by mail to N generated members through a local SMTP server (not a test).
 
-    DATABASE_URL=sqlite:////tmp/b.sqlite3 .venv/bin/python bench/campaign_bench.py --members 20000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kh_bench DEBUG=0 \\
+      .venv/bin/python bench/campaign_bench.py --members 100000 --workers 2
 
-Needs a migrated database (it adds N members named ``bench-*``, reused on the next run). Starts
-an aiosmtpd server on a free port, in a process of its own, that counts what arrives, approves
-a marketing mail campaign to those members and sends it with one worker and no throttle,
-printing the time to list the recipients, the sending rate, the share of mails the SMTP server
-received, the process's resident memory before, during (at every 10% of the deliveries) and
-after, and the CPU time the sender and the SMTP server spent per mail (on a machine others
-load, the rate follows the share of the cores the bench gets; the CPU time per mail does not).
+Needs a migrated database (it adds N members named ``bench-*``, reused on the next run; the
+campaign goes to all of them, so a smaller N after a larger one sends to the larger number).
+Starts an aiosmtpd server on a free port, in a process of its own, that records every recipient
+it is given; approves a marketing mail campaign to those members and sends it with
+``--workers`` sender processes at once (each calls ``sending.campaign_send`` under its own
+worker name, as ``db_worker`` processes running ``campaign_send_task`` would; they share the
+rows by ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL), with no throttle. Prints the time to
+list the recipients, the wall time and rate, each worker's resident memory over time (every
+``--sample-seconds``) and CPU time, the SMTP server's CPU time, the load average while sending,
+and the exactly-once check: the log's outcomes by status and by worker, and the recipients the
+SMTP server received compared with the log's *sent* rows (each exactly once, none missing, none
+unexpected). On a machine others load the rate follows the share of the cores the bench gets;
+the CPU time per mail does not.
 """
 
 import argparse
+import collections
 import cProfile
 import logging
 import multiprocessing
 import os
 import pstats
+import queue
 import resource
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -32,12 +42,17 @@ django.setup()
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.campaigns import sending  # noqa: E402
-from portal.campaigns.models import Campaign, Segment  # noqa: E402
+from portal.campaigns.models import Campaign, Delivery, Segment  # noqa: E402
 from portal.members.models import MemberProfile, User  # noqa: E402
 from portal.members.points import member_levels_ensure  # noqa: E402
+
+# Sender processes are forked so they inherit the settings the bench changes below.
+FORK = multiprocessing.get_context("fork")
 
 
 def rss_mb() -> float:
@@ -45,29 +60,34 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 1e6
 
 
-class Counter:
-    """aiosmtpd's handler: counts the mails that arrive in a value shared with the bench."""
+class Recorder:
+    """aiosmtpd's handler: counts the mails that arrive (in a value shared with the bench) and
+    how often each recipient address was given."""
 
     def __init__(self, count):
         self.count = count
+        self.recipients = collections.Counter()
 
     async def handle_DATA(self, server, session, envelope):
+        self.recipients.update(envelope.rcpt_tos)
         with self.count.get_lock():
             self.count.value += 1
         return "250 OK"
 
 
-def smtp_serve(port: int, count, ready, stop, log: bool) -> None:
+def smtp_serve(port: int, count, ready, stop, log: bool, results) -> None:
     """The local SMTP server, in its own process as a real server would be: in the bench's
     process its thread fought the sender for the GIL, and each SMTP reply waited for a
     switch interval (profiled 2026-12-03: about 3 ms per reply, most of a mail's time)."""
     if not log:
         logging.getLogger("mail.log").setLevel(logging.WARNING)
-    controller = Controller(Counter(count), hostname="127.0.0.1", port=port)
+    handler = Recorder(count)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     ready.set()
     stop.wait()
     controller.stop()
+    results.put((dict(handler.recipients), time.process_time()))
 
 
 def members_ensure(n: int) -> None:
@@ -87,11 +107,91 @@ def members_ensure(n: int) -> None:
         )
 
 
+def send_worker(campaign_id: int, name: str, profile: bool, every: float, results) -> None:
+    """One sender process: sends until nothing is due, sampling its resident memory."""
+    outcomes = [0]
+    original = sending._outcome
+
+    def counted(pk, **fields):
+        original(pk, **fields)
+        outcomes[0] += 1
+
+    sending._outcome = counted
+    started, cpu0 = time.perf_counter(), time.process_time()
+    samples = [(0, 0, round(rss_mb()))]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(every):
+            samples.append((round(time.perf_counter() - started), outcomes[0], round(rss_mb())))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    if profile:
+        profiler = cProfile.Profile()
+        totals = profiler.runcall(
+            sending.campaign_send, campaign_id=campaign_id, worker=name, time_budget=40
+        )
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    else:
+        totals = sending.campaign_send(campaign_id=campaign_id, worker=name)
+    done.set()
+    sampler.join()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
+    samples.append((round(wall), outcomes[0], round(rss_mb())))
+    connections.close_all()
+    results.put(
+        {"name": name, "totals": dict(totals), "wall": wall, "cpu": cpu, "samples": samples}
+    )
+
+
+def exactly_once(campaign: Campaign, recipients: dict[str, int]) -> None:
+    """The log's outcomes against what the SMTP server received."""
+    deliveries = Delivery.objects.filter(campaign=campaign)
+    by_status = dict(deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+    by_worker = dict(
+        deliveries.filter(status=Delivery.Status.SENT)
+        .values_list("claimed_by")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    retried = deliveries.filter(attempts__gt=1).count()
+    rows = deliveries.count()
+    members = deliveries.values("member_id").distinct().count()
+    sent_to = set(
+        deliveries.filter(status=Delivery.Status.SENT).values_list("member__email", flat=True)
+    )
+    received = set(recipients)
+    twice = sum(1 for times in recipients.values() if times > 1)
+    print(
+        f"log: {rows} rows for {members} members; by status {by_status}; "
+        f"sent by worker {by_worker}; rows with more than one attempt: {retried}"
+    )
+    print(
+        f"SMTP server: {sum(recipients.values())} mails to {len(received)} addresses; "
+        f"received more than once: {twice}; sent in the log but not received: "
+        f"{len(sent_to - received)}; received but not sent in the log: {len(received - sent_to)}"
+    )
+    ok = (
+        rows == members
+        and by_status == {Delivery.Status.SENT: rows}
+        and twice == 0
+        and sent_to == received
+    )
+    print(f"exactly once: {'yes' if ok else 'NO'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=1, help="Sender processes at once.")
     parser.add_argument(
-        "--profile", action="store_true", help="Profile 40 s of sending; print the top 30."
+        "--sample-seconds", type=float, default=30, help="How often each worker samples its RSS."
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="Profile 40 s of sending (each worker); print the top 30.",
     )
     parser.add_argument(
         "--smtp-log",
@@ -108,8 +208,11 @@ def main() -> None:
         port = sock.getsockname()[1]
     received = multiprocessing.Value("l", 0)
     ready, stop = multiprocessing.Event(), multiprocessing.Event()
+    server_results = multiprocessing.Queue()
     server = multiprocessing.Process(
-        target=smtp_serve, args=(port, received, ready, stop, args.smtp_log), daemon=True
+        target=smtp_serve,
+        args=(port, received, ready, stop, args.smtp_log, server_results),
+        daemon=True,
     )
     server.start()
     ready.wait(30)
@@ -139,45 +242,58 @@ def main() -> None:
     t1 = time.perf_counter()
     sending.campaign_start(campaign_id=campaign.pk)
     t2 = time.perf_counter()
-    cpu2 = time.process_time()
     print(f"recipients listed: {campaign.deliveries.count()} in {t2 - t1:.1f}s")
 
-    samples = []
-    step = max(1, args.members // 10)
-    original = sending._outcome
-
-    def sampled(pk, **fields):
-        original(pk, **fields)
-        if received.value and received.value % step == 0:
-            samples.append(round(rss_mb()))
-
-    sending._outcome = sampled
-    if args.profile:
-        profiler = cProfile.Profile()
-        profiler.runcall(
-            sending.campaign_send, campaign_id=campaign.pk, worker="bench", time_budget=40
+    connections.close_all()  # a forked worker must not share the bench's connection
+    results = FORK.Queue()
+    workers = [
+        FORK.Process(
+            target=send_worker,
+            args=(campaign.pk, f"bench-w{i + 1}", args.profile, args.sample_seconds, results),
         )
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-    else:
-        sending.campaign_send(campaign_id=campaign.pk, worker="bench")
+        for i in range(args.workers)
+    ]
+    t2 = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    loads, reports = [], []
+    while len(reports) < len(workers):
+        loads.append(os.getloadavg()[0])
+        try:
+            reports.append(results.get(timeout=10))
+        except queue.Empty:  # nothing yet: sample the load again
+            if not any(worker.is_alive() for worker in workers) and results.empty():
+                break
     t3 = time.perf_counter()
-    cpu3 = time.process_time()
+    for worker in workers:
+        worker.join(30)
     time.sleep(0.5)
     stop.set()
+    recipients, server_cpu = server_results.get(timeout=60)
     server.join(10)
     campaign.refresh_from_db()
     sent = campaign.deliveries.filter(status="sent").count()
     print(
-        f"sent: {sent} in {t3 - t2:.1f}s = {sent / (t3 - t2):.0f} mails/s; "
-        f"SMTP server received {received.value}; campaign {campaign.status}"
+        f"sent: {sent} in {t3 - t2:.1f}s = {sent / (t3 - t2):.0f} mails/s with "
+        f"{args.workers} worker(s); SMTP server received {received.value}; "
+        f"campaign {campaign.status}"
     )
-    print(f"rss during (every 10%): {samples} MB; after: {rss_mb():.0f} MB")
-    server_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_cpu = server_cpu.ru_utime + server_cpu.ru_stime
+    cpu = sum(report["cpu"] for report in reports)
+    for report in sorted(reports, key=lambda report: report["name"]):
+        rss = [mb for _s, _n, mb in report["samples"]]
+        print(
+            f"{report['name']}: {dict(report['totals'])} in {report['wall']:.1f}s, CPU "
+            f"{report['cpu']:.1f}s; RSS {rss[0]} → max {max(rss)} → {rss[-1]} MB; "
+            f"(s, mails, MB): {report['samples']}"
+        )
+    if len(reports) < len(workers):
+        print(f"WORKERS THAT REPORTED NOTHING: {len(workers) - len(reports)}")
     print(
-        f"CPU: sender {cpu3 - cpu2:.1f} s ({1000 * (cpu3 - cpu2) / max(sent, 1):.2f} ms a mail), "
-        f"SMTP server {server_cpu:.1f} s; wall {t3 - t2:.1f} s; load average {os.getloadavg()}"
+        f"CPU: senders {cpu:.1f} s ({1000 * cpu / max(sent, 1):.2f} ms a mail), SMTP server "
+        f"{server_cpu:.1f} s; wall {t3 - t2:.1f} s; load average (1 min) while sending "
+        f"{min(loads):.1f}–{max(loads):.1f}, now {os.getloadavg()}"
     )
+    exactly_once(campaign, recipients)
 
 
 if __name__ == "__main__":
