@@ -149,6 +149,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if not env.bool("DATABASE_JIT", default=False):
+        # PostgreSQL's JIT compiles any query whose cost estimate passes jit_above_cost: at
+        # 1,000,000 posts the board page's topic count spent 181 of its 272 ms compiling
+        # (docs/benchmarks.md, issue 22). Short web queries never win it back.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 # Keep AutoField globally: a BigAutoField default makes makemigrations write into machina's
 # installed package. Our apps set default_auto_field in their AppConfig.
