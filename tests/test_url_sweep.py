@@ -38,6 +38,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from portal.surveys.models import SurveyResponse
 from tests.portal.test_csp import inline_scripts
 from tests.sweep_world import DEPARTMENT_ROLES, ROLES, SECRETS, world_build
 
@@ -569,6 +570,26 @@ TABLE: dict[str, Entry] = {
             everyone(GONE),
             everyone(GONE),
         ),
+    ),
+    # A survey page's one-query route: the sweep's survey lives under /sweep-surveys/, so
+    # /surveys/<slug>/ falls through to Wagtail's walk and finds nothing (tests/portal/surveys/
+    # test_page_rendering.py serves real surveys through it).
+    "survey_page": entry(
+        Target(
+            "no survey here", lambda o: {"slug": o["survey"].slug}, everyone(GONE), everyone(GONE)
+        ),
+        Target("unknown", lambda o: {"slug": "no-such-survey"}, everyone(GONE), everyone(GONE)),
+    ),  # fmt: skip
+    # Withdrawing a segment consent: the author's response gave none, so nobody (the author
+    # included) finds one to withdraw; visitors log in.
+    "survey_segment_consent_withdraw": simple(
+        post_only(),
+        {**everyone(GONE), "visitor": LOGIN},
+        kwargs=lambda o: {
+            "response_id": SurveyResponse.objects.filter(survey=o["survey"])
+            .values_list("pk", flat=True)
+            .first()
+        },
     ),
     # A vote is the business of the project's verified owners (and staff who run votes).
     "vote_detail": simple(
