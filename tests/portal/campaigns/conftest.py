@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone, translation
 
 from portal.campaigns.models import Campaign, Segment
-from portal.members.models import MemberLevel, MemberProfile
+from portal.members.models import MemberLevel, MemberProfile, PointsRule
 from portal.members.profiles import member_profile_ensure
 from tests.factories import UserFactory
 
@@ -113,3 +113,20 @@ def smtp_server(settings):
     controller.start()
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def birthday_rule(levels):
+    """The `birthday` points event paying 200 points, once a year, to 银卡 members."""
+    rule = PointsRule(
+        code="birthday_gift",
+        event="birthday",
+        name="生日礼遇",
+        reward_points=200,
+        max_times=1,
+        cap_period=PointsRule.CapPeriod.YEAR,
+    )
+    rule.full_clean()
+    rule.save()
+    rule.levels.add(levels["silver"])
+    return rule

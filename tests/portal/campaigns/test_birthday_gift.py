@@ -14,7 +14,6 @@ from portal.members.models import (
     MemberLevel,
     Notice,
     PointsEntry,
-    PointsRule,
     RedemptionItem,
     RedemptionRequest,
 )
@@ -185,18 +184,8 @@ def test_a_member_without_consent_for_greetings_gets_nothing(levels, silver_gift
     assert RedemptionItem.objects.get(pk=silver_gift.pk).stock == 5
 
 
-def test_the_points_rule_still_pays_beside_the_gift(levels, silver_gift):
-    rule = PointsRule(
-        code="birthday_points",
-        event="birthday",
-        name="生日积分",
-        reward_points=200,
-        max_times=1,
-        cap_period=PointsRule.CapPeriod.YEAR,
-    )
-    rule.full_clean()
-    rule.save()
-    rule.levels.add(levels["silver"])
+def test_the_points_rule_still_pays_beside_the_gift(levels, silver_gift, birthday_rule):
+    rule = birthday_rule
     silver = birthday_member("silver", levels["silver"])
 
     birthdays_send(today=BIRTHDAY)

@@ -10,26 +10,10 @@ from django.core.management import call_command
 
 from portal.campaigns.care import birthdays_send
 from portal.campaigns.models import BirthdayGreeting
-from portal.members.models import MemberProfile, Notice, PointsEntry, PointsRule
+from portal.members.models import MemberProfile, Notice, PointsEntry
 from tests.portal.campaigns.conftest import member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def birthday_rule(levels):
-    rule = PointsRule(
-        code="birthday_gift",
-        event="birthday",
-        name="生日礼遇",
-        reward_points=200,
-        max_times=1,
-        cap_period=PointsRule.CapPeriod.YEAR,
-    )
-    rule.full_clean()
-    rule.save()
-    rule.levels.add(levels["silver"])
-    return rule
 
 
 def test_greeted_once_a_year_with_the_level_gift(birthday_rule, levels):
