@@ -1,4 +1,4 @@
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -73,7 +73,8 @@ def project_ensured(sender, project, **kwargs):
 
 # Whatever a user's board permissions and roles (forum/reader_facts.py) are computed from: the
 # grants, the permissions, the groups and who is in them, the departments' staff groups and
-# heads. A deleted user's pk may come back on SQLite, with the old entry.
+# heads; and Django's own permissions (the rows, the groups' and the users' own, kept per user by
+# portal/auth_backends.py). A deleted user's pk may come back on SQLite, with the old entry.
 PERMISSION_SOURCES = (
     ForumPermission,
     UserForumPermission,
@@ -81,6 +82,7 @@ PERMISSION_SOURCES = (
     Group,
     User,
     Department,
+    Permission,
 )
 
 
@@ -107,6 +109,14 @@ m2m_changed.connect(
 )
 m2m_changed.connect(
     _groups_changed, sender=Department.heads.through, dispatch_uid="forum_perms_department_heads"
+)
+m2m_changed.connect(
+    _groups_changed, sender=Group.permissions.through, dispatch_uid="forum_perms_group_permissions"
+)
+m2m_changed.connect(
+    _groups_changed,
+    sender=User.user_permissions.through,
+    dispatch_uid="forum_perms_user_permissions",
 )
 
 

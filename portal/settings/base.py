@@ -297,7 +297,9 @@ SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="kehuhui")
 
 # --- Auth and accounts (django-allauth) ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each user's permissions kept between requests
+    # (portal/auth_backends.py)
+    "portal.auth_backends.KeptPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
