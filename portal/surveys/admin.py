@@ -153,7 +153,7 @@ def _reminder_summary(request, reminder: VoteReminder):
         "title": reminder.campaign.vote.title,
         "owners": reminder.owners,
         "closed": reminder.closed_accounts,
-        "channels": "; ".join(parts),
+        "channels": _("; ").join(parts),
     }
     if request.user.has_perm("campaigns.view_campaign"):
         return format_html(
