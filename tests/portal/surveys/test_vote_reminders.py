@@ -54,10 +54,10 @@ def owners(vote, project_a, project_b, staff_admin):
     return made
 
 
-def recipients(**filters):
-    return sorted(Notice.objects.filter(kind="campaign", **filters).values_list(
-        "recipient__username", flat=True
-    ))  # fmt: skip
+def recipients():
+    """Who received the reminder as a site message."""
+    notices = Notice.objects.filter(kind="campaign")
+    return sorted(notices.values_list("recipient__username", flat=True))
 
 
 def sent_to(campaign, channel):
@@ -87,6 +87,32 @@ def test_only_verified_owners_of_units_not_voted_are_reminded_once_each(
     reminder.campaign.refresh_from_db()
     assert reminder.campaign.status == Campaign.Status.SENT
     assert reminder.campaign.kind == Campaign.Kind.SERVICE
+
+
+def test_closed_accounts_are_not_written_to_but_counted(vote, owners, staff_admin):
+    husband = owners["husband"].member
+    husband.is_active = False
+    husband.save()
+
+    reminder = vote_reminder_send(vote=vote, channels=["site", "sms"], by=staff_admin)
+
+    assert (reminder.owners, reminder.closed_accounts) == (3, 1)
+    assert reminder.to_send == {"sms": 0, "site": 2}
+    assert reminder.no_address == {"sms": 2, "site": 0}
+    assert not Delivery.objects.filter(member=husband).exists()
+
+
+def test_the_reminder_shows_in_the_campaigns_pages(client, vote, owners, staff_admin):
+    reminder = vote_reminder_send(vote=vote, channels=["site"], by=staff_admin)
+    client.force_login(staff_admin)
+
+    listing = client.get("/campaigns/").content.decode()
+    detail = client.get(f"/campaigns/{reminder.campaign.pk}/").content.decode()
+
+    assert "“加装连廊”中尚未投票房屋的业主" in listing
+    shown = detail.split('data-testid="campaign-vote"')[1].split("</dd>")[0]
+    assert "提醒“加装连廊”中尚未投票房屋的业主" in shown and "站内信 3" in shown
+    assert detail.count('data-testid="delivery-row"') == 3
 
 
 def test_mail_reaches_every_owner_with_an_address_through_smtp(
@@ -170,9 +196,7 @@ def test_sms_in_quiet_hours_waits_until_eight_then_goes_through_the_provider(
     assert not texts["13800000002"].endswith("回T退订")  # a service message, not marketing
 
 
-def test_an_owner_whose_units_vote_before_the_send_is_skipped_then(
-    vote, owners, staff_admin, project_a
-):
+def test_an_owner_whose_units_vote_before_the_send_is_skipped_then(vote, owners, staff_admin):
     reminder = vote_reminder_send(vote=vote, channels=["site"], by=staff_admin)
     assert reminder.to_send == {"site": 3}
     cast(vote, owners["wife"], "反对")  # the shared unit has voted: both owners are done
@@ -233,7 +257,7 @@ def test_a_cancelled_reminder_does_not_block_the_next(vote, owners, staff_admin)
 
 
 def test_closed_votes_votes_without_pending_owners_and_no_channel_are_refused(
-    vote, owners, staff_admin, project_a
+    vote, owners, staff_admin
 ):
     with translation.override("en"):
         with pytest.raises(CampaignError, match="Choose at least one channel"):
