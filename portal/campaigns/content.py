@@ -7,7 +7,7 @@ import string
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, linebreaks, urlize
 from django.utils.translation import gettext as _
 
 from portal.messaging.sms import sms_segments
@@ -113,8 +113,9 @@ def links_tracked(html: str, *, delivery_id: int) -> str:
 
 
 def mail_body_html(text: str) -> str:
-    """A plain-text body as a mail-safe HTML part (styles inline)."""
+    """A plain-text body as a mail-safe HTML part (styles inline); its web addresses become
+    links, which ``links_tracked`` then sends through the click redirect."""
     return (
         '<div style="font-family:sans-serif;font-size:15px;line-height:1.6;color:#222">'
-        f"{linebreaks(escape(text))}</div>"
+        f"{linebreaks(urlize(text, autoescape=True))}</div>"
     )

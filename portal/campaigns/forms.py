@@ -213,6 +213,8 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["newsletter"].queryset = self.fields["newsletter"].queryset.live()
+        # Only owners' vote reminders go without a segment, and they are not composed here.
+        self.fields["segment"].required = True
         self.fields["sms_max_segments"].widget.attrs["min"] = 1
 
     def clean(self):

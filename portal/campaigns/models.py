@@ -72,8 +72,24 @@ class Campaign(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MARKETING)
+    # Every composed campaign has a segment (the form requires it); an owners' vote reminder
+    # has the vote instead: its recipients are the verified owners of the units not yet voted.
     segment = models.ForeignKey(
-        Segment, verbose_name=_("segment"), on_delete=models.PROTECT, related_name="campaigns"
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        null=True,
+        blank=True,
+    )
+    vote = models.ForeignKey(
+        "surveys.OwnersVote",
+        verbose_name=_("owners' vote"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+        help_text=_("A reminder to the owners of this vote's units that have not voted."),
     )
     send_mail = models.BooleanField(_("mail"), default=False)
     send_sms = models.BooleanField(_("SMS"), default=False)
@@ -159,6 +175,12 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         permissions = [("approve_campaign", _("Can approve a campaign for sending"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(segment__isnull=False) | models.Q(vote__isnull=False),
+                name="campaign_has_recipients",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

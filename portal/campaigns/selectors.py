@@ -8,17 +8,21 @@ from django.utils import timezone
 from portal.activities.models import Signup
 from portal.campaigns.models import Campaign, Channel, Delivery
 from portal.members.models import UnitOwnership, User
-from portal.surveys.models import SurveyAnswer, SurveyResponse
+from portal.surveys.models import OwnersVote, SurveyAnswer, SurveyResponse, VoteUnit
 
 
-def _members_base() -> QuerySet[User]:
-    """Members who can be written to at all: active, not anonymised, not leaving."""
-    return User.objects.filter(
+def _writable() -> Q:
+    return Q(
         is_active=True,
         member_profile__isnull=False,
         member_profile__anonymised_at__isnull=True,
         member_profile__deletion_requested_at__isnull=True,
     )
+
+
+def _members_base() -> QuerySet[User]:
+    """Members who can be written to at all: active, not anonymised, not leaving."""
+    return User.objects.filter(_writable())
 
 
 def segment_members(*, filters: dict, today: datetime.date | None = None) -> QuerySet[User]:
@@ -120,9 +124,58 @@ def segment_reach(*, filters: dict, kind: str = Campaign.Kind.MARKETING) -> dict
     )
 
 
+def vote_pending_owners(*, vote: OwnersVote, member_ids=None) -> QuerySet[User]:
+    """Members holding a verified ownership of a unit of the vote that has no ballot yet, each
+    once however many such units they own (one query: ownership → the vote's unit → no ballot).
+    Unverified claims and owners of another project are never in it."""
+    pending = VoteUnit.objects.filter(
+        vote=vote, building=OuterRef("building"), unit=OuterRef("unit"), ballot__isnull=True
+    )
+    ownerships = UnitOwnership.objects.filter(
+        Exists(pending), project_id=vote.project_id, status=UnitOwnership.Status.VERIFIED
+    )
+    if member_ids is not None:
+        ownerships = ownerships.filter(member_id__in=member_ids)
+    return User.objects.filter(pk__in=ownerships.values("member_id"))
+
+
+def vote_reminder_reach(*, vote: OwnersVote) -> dict[str, int]:
+    """The vote's pending owners (``owners``), those who can be written to at all
+    (``members``: not closed, anonymised or leaving) and how many each channel reaches with a
+    service message (an address on it)."""
+    writable = _writable()
+    return vote_pending_owners(vote=vote).aggregate(
+        owners=Count("pk"),
+        members=Count("pk", filter=writable),
+        **{
+            channel: Count(
+                "pk", filter=writable & channel_consent(channel=channel, kind=Campaign.Kind.SERVICE)
+            )
+            for channel in Channel.values
+        },
+    )
+
+
+def campaign_reach(*, campaign: Campaign) -> dict[str, int]:
+    """How many members the campaign's segment (or vote) holds and each channel reaches."""
+    if campaign.vote_id:
+        return vote_reminder_reach(vote=campaign.vote)
+    return segment_reach(filters=campaign.segment.filters, kind=campaign.kind)
+
+
 def campaign_recipients(*, campaign: Campaign, channel: str) -> QuerySet[User]:
-    return segment_members(filters=campaign.segment.filters).filter(
-        channel_consent(channel=channel, kind=campaign.kind)
+    if campaign.vote_id:
+        members = _members_base().filter(pk__in=vote_pending_owners(vote=campaign.vote))
+    else:
+        members = segment_members(filters=campaign.segment.filters)
+    return members.filter(channel_consent(channel=channel, kind=campaign.kind))
+
+
+def vote_reminder_still_due(*, campaign: Campaign, member_ids) -> set[int]:
+    """Of these members, those a vote reminder should still reach at send time: they still
+    hold a verified ownership of a unit of the vote without a ballot."""
+    return set(
+        vote_pending_owners(vote=campaign.vote, member_ids=member_ids).values_list("pk", flat=True)
     )
 
 

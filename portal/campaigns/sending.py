@@ -40,7 +40,7 @@ from portal.campaigns.content import (
 )
 from portal.campaigns.models import Campaign, Channel, Delivery
 from portal.campaigns.recurrence import campaign_next_occurrence
-from portal.campaigns.selectors import campaign_recipients
+from portal.campaigns.selectors import campaign_recipients, vote_reminder_still_due
 from portal.members.models import PointsEntry
 from portal.members.notices import notice_send
 from portal.messaging.sms import SmsError, sms_segments, sms_send
@@ -339,6 +339,19 @@ def _capped_members(deliveries: list[Delivery], campaign: Campaign, now) -> set[
     return {row["member_id"] for row in rows}
 
 
+def _reminder_no_longer_due(deliveries: list[Delivery], campaign: Campaign, now) -> dict:
+    """An owners' vote reminder is checked again when it is sent (a deferred SMS may go out
+    the next morning): member id -> why it is skipped, for those whose units have all voted
+    meanwhile, who are no longer verified owners, or when the vote has closed."""
+    if not campaign.vote_id:
+        return {}
+    member_ids = {d.member_id for d in deliveries}
+    if not campaign.vote.is_open(now):
+        return dict.fromkeys(member_ids, "vote closed")
+    due = vote_reminder_still_due(campaign=campaign, member_ids=member_ids)
+    return dict.fromkeys(member_ids - due, "already voted")
+
+
 def _outcome(pk: int, **fields) -> None:
     # claimed_by stays: the log shows which worker sent (or tried) each message.
     Delivery.objects.filter(pk=pk).update(claimed_at=None, **fields)
@@ -373,6 +386,7 @@ def campaign_send_batch(
     )
     values = _values_for(deliveries, campaign)
     capped = _capped_members(deliveries, campaign, now)
+    not_due = _reminder_no_longer_due(deliveries, campaign, now)
     throttle = throttle or Throttle(_setting("CAMPAIGN_RATE_PER_SECOND", {}).get(channel, 0))
     sender = None
     try:
@@ -380,6 +394,12 @@ def campaign_send_batch(
         for delivery in deliveries:
             if delivery.member_id in capped:
                 _outcome(delivery.pk, status=Delivery.Status.SKIPPED, error="frequency cap")
+                counts["skipped"] += 1
+                continue
+            if delivery.member_id in not_due:
+                _outcome(
+                    delivery.pk, status=Delivery.Status.SKIPPED, error=not_due[delivery.member_id]
+                )
                 counts["skipped"] += 1
                 continue
             throttle.wait()
@@ -444,7 +464,7 @@ def campaign_send(
     """Send batches of every channel until nothing is due (or the time budget is spent)."""
     worker = worker or uuid.uuid4().hex[:12]
     totals: dict[str, int] = defaultdict(int)
-    campaign = Campaign.objects.filter(pk=campaign_id).select_related("segment").first()
+    campaign = Campaign.objects.filter(pk=campaign_id).select_related("segment", "vote").first()
     if campaign is None or campaign.status != Campaign.Status.SENDING:
         return totals
     started = time.monotonic()

@@ -14,7 +14,7 @@ from portal.campaigns.content import (
     template_variables_check,
 )
 from portal.campaigns.models import Campaign, CampaignError, Channel, Click, Delivery, Segment
-from portal.campaigns.selectors import segment_members, segment_reach
+from portal.campaigns.selectors import campaign_reach, segment_members
 from portal.members.exports import csv_writer
 from portal.members.models import MemberProfile, User
 from portal.members.privacy import (
@@ -132,7 +132,7 @@ def campaign_problems(*, campaign: Campaign) -> list[str]:
 
 
 def campaign_reachable(*, campaign: Campaign) -> int:
-    reach = segment_reach(filters=campaign.segment.filters, kind=campaign.kind)
+    reach = campaign_reach(campaign=campaign)
     return sum(reach[channel] for channel in campaign.channels)
 
 

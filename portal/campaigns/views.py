@@ -23,6 +23,7 @@ from portal.campaigns.forms import CampaignForm, SegmentForm
 from portal.campaigns.models import Campaign, CampaignError, Delivery, Segment
 from portal.campaigns.selectors import (
     campaign_deliveries,
+    campaign_reach,
     campaign_stats,
     segment_reach,
 )
@@ -52,7 +53,7 @@ def staff_permission(perm):
 
 @staff_permission("campaigns.view_campaign")
 def campaign_list(request):
-    campaigns = Campaign.objects.select_related("segment", "created_by", "approved_by")
+    campaigns = Campaign.objects.select_related("segment", "vote", "created_by", "approved_by")
     page = Paginator(campaigns, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -158,7 +159,7 @@ def campaign_edit(request, pk):
 @staff_permission("campaigns.view_campaign")
 def campaign_detail(request, pk):
     campaign = get_object_or_404(
-        Campaign.objects.select_related("segment", "created_by", "approved_by"), pk=pk
+        Campaign.objects.select_related("segment", "vote", "created_by", "approved_by"), pk=pk
     )
     status = request.GET.get("status", "")
     if status not in Delivery.Status.values:
@@ -176,7 +177,7 @@ def campaign_detail(request, pk):
             "campaign": campaign,
             "stats": campaign_stats(campaign=campaign),
             "problems": campaign_problems(campaign=campaign),
-            "reach": segment_reach(filters=campaign.segment.filters, kind=campaign.kind),
+            "reach": campaign_reach(campaign=campaign),
             "page": page,
             "status": status,
             "statuses": Delivery.Status.choices,

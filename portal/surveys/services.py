@@ -5,12 +5,10 @@ and records nothing."""
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.members.models import MemberProfile, UnitOwnership, User
-from portal.members.notices import notice_send
 from portal.members.points import points_award
 from portal.members.services import member_profile_update
 from portal.surveys.audiences import survey_audience_includes
@@ -308,28 +306,6 @@ def owners_vote_cast(*, vote: OwnersVote, vote_unit_id, option_id, member: User)
         raise SurveyError(
             _("The ballot of %(unit)s has already been cast.") % {"unit": vote_unit}
         ) from None
-
-
-def owners_vote_remind(*, vote: OwnersVote) -> int:
-    """A site message to each verified owner of a unit that has not voted (open votes only);
-    returns how many owners were reminded."""
-    if not vote.is_open():
-        return 0
-    pending = set(vote.units.filter(ballot__isnull=True).values_list("building", "unit"))
-    owners = UnitOwnership.objects.filter(
-        project=vote.project, status=UnitOwnership.Status.VERIFIED
-    ).select_related("member")
-    reminded = set()
-    for ownership in owners:
-        if (ownership.building, ownership.unit) in pending and ownership.member_id not in reminded:
-            reminded.add(ownership.member_id)
-            notice_send(
-                recipient=ownership.member,
-                kind="owners_vote",
-                title=_("Your unit has not voted yet: %(title)s") % {"title": vote.title},
-                url=reverse("vote_detail", args=[vote.pk]),
-            )
-    return len(reminded)
 
 
 @transaction.atomic

@@ -4,7 +4,10 @@ import pytest
 from django.utils import timezone
 
 from cms.models import HomePage
-from portal.surveys.models import SurveyIndexPage, SurveyPage
+from portal.members.services import unit_ownership_verify
+from portal.surveys.models import SurveyIndexPage, SurveyPage, UnitArea
+from portal.surveys.services import owners_vote_cast, owners_vote_create
+from tests.factories import UnitOwnershipFactory, UserFactory
 
 QUESTIONS = [
     {"type": "section", "value": {"heading": "基本情况", "text": ""}},
@@ -76,3 +79,47 @@ def make_survey(survey_index):
 @pytest.fixture
 def survey(make_survey):
     return make_survey()
+
+
+# --- owners' votes: six units of 1栋 in the vote, 2栋-201 of the register outside it
+
+
+def own(project, username, unit, *, by, building="1栋", verify=True):
+    ownership = UnitOwnershipFactory(
+        member=UserFactory(username=username), project=project, building=building, unit=unit
+    )
+    if verify:
+        unit_ownership_verify(ownership=ownership, by=by)
+    return ownership
+
+
+@pytest.fixture
+def register(project_a):
+    areas = ["90.00", "90.00", "120.50", "150.00", "60.25", "89.25"]
+    for n, area in enumerate(areas, start=1):
+        UnitArea.objects.create(project=project_a, building="1栋", unit=f"10{n}", area=area)
+    UnitArea.objects.create(project=project_a, building="2栋", unit="201", area="100")
+    return areas
+
+
+@pytest.fixture
+def vote(project_a, register, staff_admin):
+    return owners_vote_create(
+        project=project_a,
+        title="加装连廊",
+        description="在 1 栋与 2 栋之间加装连廊。",
+        closes_at=timezone.now() + datetime.timedelta(days=7),
+        buildings="1栋",
+        by=staff_admin,
+    )
+
+
+def options(vote):
+    return {o.label: o for o in vote.options.all()}
+
+
+def cast(vote, ownership, label):
+    unit = vote.units.get(building=ownership.building, unit=ownership.unit)
+    return owners_vote_cast(
+        vote=vote, vote_unit_id=unit.pk, option_id=options(vote)[label].pk, member=ownership.member
+    )

@@ -5,53 +5,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from portal.members.services import unit_ownership_reject, unit_ownership_verify
-from portal.surveys.models import UnitArea, VoteBallot
+from portal.members.services import unit_ownership_reject
+from portal.surveys.models import VoteBallot
 from portal.surveys.quorum import Tally, reaches
 from portal.surveys.selectors import vote_tally
-from portal.surveys.services import SurveyError, owners_vote_cast, owners_vote_create
-from tests.factories import UnitOwnershipFactory, UserFactory
-
-
-def own(project, username, unit, *, by, building="1栋", verify=True):
-    ownership = UnitOwnershipFactory(
-        member=UserFactory(username=username), project=project, building=building, unit=unit
-    )
-    if verify:
-        unit_ownership_verify(ownership=ownership, by=by)
-    return ownership
-
-
-@pytest.fixture
-def register(project_a):
-    areas = ["90.00", "90.00", "120.50", "150.00", "60.25", "89.25"]
-    for n, area in enumerate(areas, start=1):
-        UnitArea.objects.create(project=project_a, building="1栋", unit=f"10{n}", area=area)
-    UnitArea.objects.create(project=project_a, building="2栋", unit="201", area="100")
-    return areas
-
-
-@pytest.fixture
-def vote(project_a, register, staff_admin):
-    return owners_vote_create(
-        project=project_a,
-        title="加装连廊",
-        description="在 1 栋与 2 栋之间加装连廊。",
-        closes_at=timezone.now() + datetime.timedelta(days=7),
-        buildings="1栋",
-        by=staff_admin,
-    )
-
-
-def options(vote):
-    return {o.label: o for o in vote.options.all()}
-
-
-def cast(vote, ownership, label):
-    unit = vote.units.get(building=ownership.building, unit=ownership.unit)
-    return owners_vote_cast(
-        vote=vote, vote_unit_id=unit.pk, option_id=options(vote)[label].pk, member=ownership.member
-    )
+from portal.surveys.services import SurveyError, owners_vote_cast
+from tests.factories import UserFactory
+from tests.portal.surveys.conftest import cast, options, own
 
 
 def tally(**kw):
@@ -224,16 +184,21 @@ def test_audit_trail_for_administrators_only(client, vote, project_a, staff_admi
     assert "同意" not in page.split('data-testid="vote-audit"')[1]  # secret ballot
 
 
-def test_owners_whose_unit_has_not_voted_are_reminded(vote, project_a, staff_admin):
+def test_owners_whose_unit_has_not_voted_are_reminded(
+    vote, project_a, staff_admin, django_capture_on_commit_callbacks
+):
+    """The admin action's way, by site message; the rest is in test_vote_reminders.py."""
+    from portal.campaigns.reminders import vote_reminder_send
     from portal.members.models import Notice
-    from portal.surveys.services import owners_vote_remind
 
     voted = own(project_a, "voted", "101", by=staff_admin)
     cast(vote, voted, "同意")
-    waiting = own(project_a, "waiting", "102", by=staff_admin)
+    own(project_a, "waiting", "102", by=staff_admin)
     own(project_a, "pending_claim", "103", by=staff_admin, verify=False)
 
-    assert owners_vote_remind(vote=vote) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = vote_reminder_send(vote=vote, channels=["site"], by=staff_admin)
+
+    assert reminder.owners == 1 and reminder.to_send == {"site": 1}
     assert list(Notice.objects.values_list("recipient__username", flat=True)) == ["waiting"]
     assert Notice.objects.get().url == f"/surveys/votes/{vote.pk}/"
-    assert waiting.member.username == "waiting"
