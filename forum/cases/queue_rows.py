@@ -33,6 +33,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from forum.cases import presenters, selectors
+from forum.cases.models import Case
 
 ROW_KEY_PREFIX = "cases:queue-row:"
 # Bounds what the cache keeps of pages nobody opens again; a row costs a render to rebuild.
@@ -46,7 +47,21 @@ _CSRF_TAG = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="
 _NEXT_TAG = format_html('<input type="hidden" name="next" value="{}">', _NEXT_SLOT)
 
 
-def row_values(case, *, show_pii: bool, now, department_name=None) -> dict:
+def choice_labels() -> dict[str, dict]:
+    """The case's type, priority and status labels in the active language, to look up per row
+    (``get_FOO_display`` rebuilds its choices' dictionary on every call: a fifth of the rows'
+    time)."""
+    return {
+        name: {value: str(label) for value, label in Case._meta.get_field(name).flatchoices}
+        for name in ("type", "priority", "status")
+    }
+
+
+def _label(labels: dict, name: str, value) -> str:
+    return labels[name].get(value, str(value))
+
+
+def row_values(case, *, show_pii: bool, now, labels: dict, department_name=None) -> dict:
     """Everything a queue row shows, as plain values (masked without the PII permission). The
     routing reasons only with ``department_name`` (presenters.department_namer), for the
     triage queue, which shows them."""
@@ -60,10 +75,10 @@ def row_values(case, *, show_pii: bool, now, department_name=None) -> dict:
         "pk": case.pk,
         "version": case.version,
         "subject": topic.subject,
-        "type": str(case.get_type_display()),
-        "priority": str(case.get_priority_display()),
+        "type": _label(labels, "type", case.type),
+        "priority": _label(labels, "priority", case.priority),
         "status": case.status,
-        "status_label": str(case.get_status_display()),
+        "status_label": _label(labels, "status", case.status),
         "department_id": case.department_id,
         "department": str(case.department),
         "category": str(case.category) if case.category_id else "",

@@ -53,8 +53,11 @@ def _queue_rows(request, cases, *, template_name, page_context=None, department_
     """The page's rows, each with its case and its HTML (kept: forum/cases/queue_rows.py)."""
     show_pii = selectors.can_view_member_pii(request.user)
     now = timezone.now()
+    labels = queue_rows.choice_labels()
     values = [
-        queue_rows.row_values(case, show_pii=show_pii, now=now, department_name=department_name)
+        queue_rows.row_values(
+            case, show_pii=show_pii, now=now, labels=labels, department_name=department_name
+        )
         for case in cases
     ]
     html = queue_rows.rendered_rows(
