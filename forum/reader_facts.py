@@ -14,6 +14,7 @@ Kept only with ``FORUM_PERMISSION_CACHE`` (on by default); off, each answer is c
 (once per request, on the user object).
 """
 
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -31,6 +32,12 @@ def _entry(user) -> dict:
         key = f"{FACTS_KEY_PREFIX}{user.pk}"
         found = cache.get_many([key, PERMISSIONS_VERSION_KEY])
         version = found.get(PERMISSIONS_VERSION_KEY)
+        if version is None:
+            # An empty cache (a restart, a flush): start a version, as forum.permissions does,
+            # or pages that ask no board permission (the personal center, the queues) would
+            # keep nothing until the next grant change.
+            cache.add(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(PERMISSIONS_VERSION_KEY)
         stored = found.get(key)
         valid = stored is not None and version is not None and stored[0] == version
         entry = {"key": key, "version": version, "facts": dict(stored[1]) if valid else {}}
