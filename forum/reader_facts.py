@@ -33,8 +33,9 @@ def _entry(user) -> dict:
         found = cache.get_many([key, PERMISSIONS_VERSION_KEY])
         version = found.get(PERMISSIONS_VERSION_KEY)
         if version is None:
-            # Lost (a flushed or restarted cache) or never set: start one, as the board
-            # permissions' handler does, so pages without a board still keep their facts.
+            # An empty cache (a restart, a flush): start a version, as forum.permissions does,
+            # or pages that ask no board permission (the personal center, the queues) would
+            # keep nothing until the next grant change.
             cache.add(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
             version = cache.get(PERMISSIONS_VERSION_KEY)
         stored = found.get(key)

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum.cases import forms, reports, selectors, services
+from forum.cases import forms, queue_rows, reports, selectors, services
 from forum.cases.models import Case, Department, DepartmentAlertPreference
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.member_views import page_of, personal_center_render
@@ -49,6 +49,23 @@ def _rows(cases, *, user):
     return rows
 
 
+def _queue_rows(request, cases, *, template_name, page_context=None, department_name=None):
+    """The page's rows, each with its case and its HTML (kept: forum/cases/queue_rows.py)."""
+    show_pii = selectors.can_view_member_pii(request.user)
+    now = timezone.now()
+    labels = queue_rows.choice_labels()
+    values = [
+        queue_rows.row_values(
+            case, show_pii=show_pii, now=now, labels=labels, department_name=department_name
+        )
+        for case in cases
+    ]
+    html = queue_rows.rendered_rows(
+        values, template_name=template_name, request=request, page_context=page_context
+    )
+    return [{"case": case, "html": row} for case, row in zip(cases, html, strict=True)]
+
+
 def _queue_page(request, cases):
     """The page of a queue asked for, paged over the sorted case ids alone, then that page's
     cases read with their topics and authors. With the joins in the paged query PostgreSQL
@@ -77,14 +94,26 @@ def queue(request):
     filter_form = forms.QueueFilterForm(request.GET or None)
     cases = selectors.case_list_for_triage(filters={**filter_form.filters(), "user": user})
     page = _queue_page(request, cases)
+    # Every department once: the active ones are offered for routing, all of them name the
+    # routing reasons' departments.
+    every_department = list(Department.objects.all())
+    departments = [d for d in every_department if d.is_active]
+    names = {d.code: d.name for d in every_department}
+    rows = _queue_rows(
+        request,
+        page.object_list,
+        template_name="cases/_triage_row.html",
+        page_context={"department_options": tuple((d.pk, d.name) for d in departments)},
+        department_name=lambda code: names.get(code, code),
+    )
     return render(
         request,
         "cases/queue.html",
         {
             "filter_form": filter_form,
             "page": page,
-            "rows": _rows(page.object_list, user=user),
-            "departments": Department.objects.filter(is_active=True),
+            "rows": rows,
+            "departments": departments,
             "override_form": forms.OverrideForm(),
             "bulk_form": forms.BulkAssignForm(),
             "query": request.GET.urlencode(),
@@ -115,7 +144,9 @@ def department_queue(request, code: str):
             "department": department,
             "filter_form": filter_form,
             "page": page,
-            "rows": _rows(page.object_list, user=request.user),
+            "rows": _queue_rows(
+                request, page.object_list, template_name="cases/_department_row.html"
+            ),
         },
     )
 

@@ -46,6 +46,7 @@ from portal.members.models import (
     UnitOwnership,
     User,
 )
+from portal.members.overview import member_overview_all_changed
 from portal.members.points import OWNER_MINIMUM_LEVEL, member_levels_ensure, points_expiry_cutoff
 from portal.members.profiles import (
     PROFILE_COMPLETION_FIELDS,
@@ -118,6 +119,8 @@ def members(ctx: LoadContext) -> None:
         ctx.writer(EmailAddress, ["id", "user", "email", "verified", "primary"]).write(emails, bar)
     reset_sequences(User, EmailAddress)
     ctx.counts["members"] = count
+    # Written without signals: members' kept overviews must not be used.
+    member_overview_all_changed()
 
 
 def owners(ctx: LoadContext) -> None:
@@ -187,6 +190,8 @@ def owners(ctx: LoadContext) -> None:
         ctx.writer(through, ["id", "user", "group"]).write(rows, bar)
     reset_sequences(UnitOwnership, through)
     ctx.counts["verified owners"] = len({u for u, _g in memberships})
+    # Written without signals: members' kept overviews must not be used.
+    member_overview_all_changed()
 
 
 def _uuid_hex(rng) -> str:
@@ -322,6 +327,8 @@ def profiles(ctx: LoadContext) -> None:
     reset_sequences(Profile)
     ctx.counts["member profiles"] = count
     ctx.counts["complete profiles"] = sum(ctx.profile_complete)
+    # Written without signals: members' kept overviews must not be used.
+    member_overview_all_changed()
 
 
 # --- Points ---------------------------------------------------------------------------------
@@ -521,6 +528,8 @@ def points(ctx: LoadContext) -> None:
     ctx.counts["points entries"] = len(entries)
     ctx.counts["redemption requests"] = len(requests)
     ctx.counts["levels raised by points"] = raised
+    # Written without signals: members' kept overviews must not be used.
+    member_overview_all_changed()
 
 
 def _first_posts(ctx: LoadContext) -> dict[int, tuple[int, float]]:

@@ -16,6 +16,7 @@ from portal.members.cards import card_token
 from portal.members.forms import ProfileForm, SettingsForm, UnitClaimForm
 from portal.members.models import MemberLevel, PointsEntry
 from portal.members.notices import notices_for, notices_mark_read
+from portal.members.overview import member_overview_parts
 from portal.members.points import (
     points_balances,
 )
@@ -44,7 +45,8 @@ def page_of(request, queryset, per_page=20):
 def personal_center_render(request, template, section, **context):
     """Render a page of the personal center (``portal/me/<template>``, its menu marked at
     ``section``). Other apps' /me/ pages (my posts, my cases) render through it too."""
-    context.setdefault("profile", member_profile_for(user=request.user))
+    if "profile" not in context:
+        context["profile"] = member_profile_for(user=request.user)
     context["section"] = section
     return render(request, f"portal/me/{template}", context)
 
@@ -56,14 +58,22 @@ def card_valid_until(profile):
 
 @login_required
 def personal_center(request):
-    profile = member_profile_for(user=request.user)
+    user = request.user
+
+    def compute():
+        return {
+            "profile": member_profile_for(user=user),
+            "balances": points_balances(member=user),
+            "ownerships": member_ownerships(member=user),
+        }
+
     return personal_center_render(
         request,
         "overview.html",
         "overview",
-        profile=profile,
-        balances=points_balances(member=request.user),
-        ownerships=member_ownerships(member=request.user),
+        # The overview reads no profile besides its kept parts' (their own context).
+        profile=None,
+        overview=member_overview_parts(user=user, compute=compute),
     )
 
 

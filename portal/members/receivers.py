@@ -1,8 +1,17 @@
 """Signal receivers: they only call services."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from portal.members.models import (
+    HousingProject,
+    MemberLevel,
+    MemberProfile,
+    PointsEntry,
+    UnitOwnership,
+)
+from portal.members.overview import member_overview_all_changed, member_overview_changed
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="portal_profile_for_user")
@@ -37,3 +46,31 @@ def site_sync(sender, using="default", **kwargs):
         .update(hostname=hostname, port=port)
     ):
         WagtailSite.clear_site_root_paths_cache()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="portal_overview_user_saved")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="portal_overview_user_gone")
+def overview_user_changed(sender, instance, **kwargs):
+    member_overview_changed(member_id=instance.pk)
+
+
+@receiver(post_save, sender=MemberProfile, dispatch_uid="portal_overview_profile_saved")
+@receiver(post_delete, sender=MemberProfile, dispatch_uid="portal_overview_profile_gone")
+def overview_profile_changed(sender, instance, **kwargs):
+    member_overview_changed(member_id=instance.user_id)
+
+
+@receiver(post_save, sender=PointsEntry, dispatch_uid="portal_overview_points_saved")
+@receiver(post_delete, sender=PointsEntry, dispatch_uid="portal_overview_points_gone")
+@receiver(post_save, sender=UnitOwnership, dispatch_uid="portal_overview_unit_saved")
+@receiver(post_delete, sender=UnitOwnership, dispatch_uid="portal_overview_unit_gone")
+def overview_member_rows_changed(sender, instance, **kwargs):
+    member_overview_changed(member_id=instance.member_id)
+
+
+@receiver(post_save, sender=HousingProject, dispatch_uid="portal_overview_project_saved")
+@receiver(post_delete, sender=HousingProject, dispatch_uid="portal_overview_project_gone")
+@receiver(post_save, sender=MemberLevel, dispatch_uid="portal_overview_level_saved")
+@receiver(post_delete, sender=MemberLevel, dispatch_uid="portal_overview_level_gone")
+def overview_names_changed(sender, instance, **kwargs):
+    member_overview_all_changed()

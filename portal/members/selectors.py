@@ -26,10 +26,12 @@ def member_ownerships(*, member: User) -> QuerySet[UnitOwnership]:
 def member_profile_for(*, user: User) -> MemberProfile:
     profile = getattr(user, "_member_profile_cache", None)
     if profile is None:
-        profile = MemberProfile.objects.select_related("level", "user").filter(user=user).first()
-        if profile is None:  # an account made before profiles, or by hand: one is made now
+        # Read first, created only when missing (older accounts): one query, not two.
+        profiles = MemberProfile.objects.select_related("level", "user")
+        profile = profiles.filter(user=user).first()
+        if profile is None:
             member_profile_ensure(user=user)
-            profile = MemberProfile.objects.select_related("level", "user").get(user=user)
+            profile = profiles.get(user=user)
         user._member_profile_cache = profile
     return profile
 

@@ -387,6 +387,12 @@ FORUM_PERMISSION_CACHE = env.bool("FORUM_PERMISSION_CACHE", default=True)
 # default cache between requests and replaced on every post, topic or case change
 # (forum/author_counts.py). Off: counted afresh on every request.
 FORUM_AUTHOR_COUNTS_CACHE = env.bool("FORUM_AUTHOR_COUNTS_CACHE", default=True)
+# The triage and department queues' rows kept rendered in the default cache, keyed by what each
+# row shows and what the reader may see (forum/cases/queue_rows.py). Off: rendered every time.
+FORUM_QUEUE_ROWS_CACHE = env.bool("FORUM_QUEUE_ROWS_CACHE", default=True)
+# The personal center overview's member card and units kept rendered per member in the default
+# cache, replaced on the member's own changes (portal/members/overview.py). Off: rendered afresh.
+MEMBER_OVERVIEW_CACHE = env.bool("MEMBER_OVERVIEW_CACHE", default=True)
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

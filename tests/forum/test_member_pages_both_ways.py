@@ -2,17 +2,21 @@
 
 Kept: machina's permission answers (FORUM_PERMISSION_CACHE), the readable boards within a
 request, the authors' visible post counts per kind of reader (FORUM_AUTHOR_COUNTS_CACHE), the
-queues read over sorted case ids. Each page is rendered for each kind of reader afresh (both
-off, empty cache), then with both on from an empty cache (cold) and again (warm); the pages may
-differ only in their CSRF tokens. Then: a change shows on the next request, and what one reader
-fills in is never what another reader with other rights gets.
+queues read over sorted case ids, the queues' rendered rows (FORUM_QUEUE_ROWS_CACHE), the
+personal center overview's card and units per member (MEMBER_OVERVIEW_CACHE). Each page is
+rendered for each kind of reader afresh (all off, empty cache), then with all on from an empty
+cache (cold) and again (warm); the pages may differ only in their CSRF tokens. Then: a change
+shows on the next request, and what one reader fills in is never what another reader with
+other rights gets.
 """
 
+import datetime
 import re
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from machina.apps.forum_conversation.models import Post
 
 from forum.boards.models import Board, TopicVisibility
@@ -84,6 +88,19 @@ def _get(client, user, path):
     return _normalised(response.content.decode())
 
 
+KEPT = (
+    "FORUM_PERMISSION_CACHE",
+    "FORUM_AUTHOR_COUNTS_CACHE",
+    "FORUM_QUEUE_ROWS_CACHE",
+    "MEMBER_OVERVIEW_CACHE",
+)
+
+
+def _keeping(settings, on: bool) -> None:
+    for name in KEPT:
+        setattr(settings, name, on)
+
+
 @pytest.mark.parametrize(
     "reader_kind",
     ["visitor", "member", "owner", "other owner", "complainant", "moderator", "department"],
@@ -93,13 +110,11 @@ def test_each_page_is_the_same_fresh_cold_and_warm(client, settings, world, read
     for path in _pages(world, reader_kind):
         # A first look settles what a look changes (read markers).
         _get(client, user, path)
-        settings.FORUM_PERMISSION_CACHE = False
-        settings.FORUM_AUTHOR_COUNTS_CACHE = False
+        _keeping(settings, False)
         cache.clear()
         fresh = _get(client, user, path)
 
-        settings.FORUM_PERMISSION_CACHE = True
-        settings.FORUM_AUTHOR_COUNTS_CACHE = True
+        _keeping(settings, True)
         cache.clear()
         cold = _get(client, user, path)
         warm = _get(client, user, path)
@@ -222,3 +237,149 @@ def test_the_queues_pages_hold_the_selectors_cases_in_its_order(client, world, m
         shown += [row["case"].pk for row in response.context["rows"]]
         assert response.context["page"].number == number
     assert shown == expected
+
+
+# --- The queues' rows kept rendered (forum/cases/queue_rows.py) ------------------------------
+
+
+def _pii_moderator(username):
+    from django.contrib.auth.models import Permission
+
+    from forum.boards.services import moderators_group_ensure
+
+    user = UserFactory(username=username)
+    user.groups.add(moderators_group_ensure())
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_member_pii", content_type__app_label="portal")
+    )
+    return user
+
+
+@pytest.fixture
+def complaint_with_contact(world):
+    complainant = world["readers"]["complainant"]
+    complainant.email = "tousu.ren@example.com"
+    complainant.save()
+    case = Case.objects.get(topic__subject="楼道漏水")
+    first = case.topic.first_post
+    first.content = "请联系我 13912345678"
+    first.save()
+    return case
+
+
+def test_a_reader_without_the_pii_permission_never_gets_the_unmasked_row(
+    client, world, complaint_with_contact
+):
+    moderator = world["readers"]["moderator"]
+    assert not moderator.has_perm("portal.view_member_pii")
+    privileged = _pii_moderator("pii_moderator")
+    # The reader who may see personal data fills the kept rows first …
+    full = _get(client, privileged, "/triage/")
+    assert "tousu.ren@example.com" in full and "13912345678" in full
+    # … the moderator without the permission gets them masked, from the cache or not.
+    for _look in range(2):
+        masked = _get(client, moderator, "/triage/")
+        assert "tousu.ren@example.com" not in masked and "13912345678" not in masked
+        assert "t***@example.com" in masked and "139****5678" in masked
+    # And the other way round, with the masked rows kept first.
+    cache.clear()
+    _get(client, moderator, "/triage/")
+    assert "tousu.ren@example.com" in _get(client, privileged, "/triage/")
+
+
+def test_a_queue_row_follows_the_case_its_author_and_the_clock(client, world, monkeypatch):
+    from forum.cases import selectors
+
+    staff = world["readers"]["department"]
+    path = reverse("cases:department_queue", kwargs={"code": "engineering"})
+    case = Case.objects.get(topic__subject="楼道漏水")
+    case.first_response_due = timezone.now() + datetime.timedelta(days=10)
+    case.save()
+    page = _get(client, staff, path)
+    assert 'class="table-warning"' not in page
+    # The assignee shown is the case's.
+    case.assignee = staff
+    case.save()
+    page = _get(client, staff, path)
+    assert staff.public_name in page
+    # The author's new name.
+    complainant = world["readers"]["complainant"]
+    complainant.display_name = "改过名的投诉人"
+    complainant.save()
+    assert "改过名的投诉人" in _get(client, staff, path)
+    # The topic's new subject.
+    topic = case.topic
+    topic.subject = "楼道漏水（已改）"
+    topic.save()
+    assert "楼道漏水（已改）" in _get(client, staff, path)
+    # Nothing saved, time passes: the deadline comes within the warning window.
+    monkeypatch.setattr(selectors, "warning_window", lambda: datetime.timedelta(days=3650))
+    page = _get(client, staff, path)
+    assert 'class="table-warning"' in page
+
+
+def test_a_department_rename_shows_in_the_triage_rows(client, world):
+    moderator = world["readers"]["moderator"]
+    _get(client, moderator, "/triage/")
+    engineering = Department.objects.get(code="engineering")
+    engineering.name = "工程维修部"
+    engineering.save()
+    page = _get(client, moderator, "/triage/")
+    assert page.count("工程维修部") >= 2  # the bulk form's list and each row's routing list
+
+
+# --- The personal center's overview kept per member (portal/members/overview.py) ----------
+
+
+def test_the_overview_shows_points_profile_and_ownership_changes_on_the_next_request(
+    client, settings, world, project_b, staff_admin
+):
+    from portal.members.models import MemberLevel, MemberProfile, PointsEntry
+    from portal.members.points import points_entry_add
+    from portal.members.services import unit_ownership_claim, unit_ownership_verify
+
+    member = world["readers"]["member"]
+    page = _get(client, member, "/me/")
+    assert "9-9" not in page and ">4321<" not in page
+    # Points.
+    points_entry_add(
+        member=member,
+        ledger=PointsEntry.Ledger.REWARD,
+        amount=4321,
+        category="other",
+        reason="test",
+        idempotency_key="both-ways-points",
+    )
+    assert ">4321<" in _get(client, member, "/me/")
+    # The profile: name, email, level, a deletion request.
+    member.display_name = "换了名字的会员"
+    member.email = "renamed@example.com"
+    member.save()
+    page = _get(client, member, "/me/")
+    assert "换了名字的会员" in page and "renamed@example.com" in page
+    profile = MemberProfile.objects.get(user=member)
+    top = MemberLevel.objects.order_by("-rank").first()
+    profile.level = top
+    profile.save()
+    assert f'data-testid="member-level">{top.name}<' in _get(client, member, "/me/")
+    # An ownership claimed, then verified; then the project renamed.
+    ownership = unit_ownership_claim(member=member, project=project_b, building="9", unit="9")
+    assert "9-9" in _get(client, member, "/me/")
+    unit_ownership_verify(ownership=ownership, by=staff_admin)
+    assert "badge-success" in _get(client, member, "/me/")
+    project_b.name = "滨江贰号"
+    project_b.save()
+    assert "滨江贰号" in _get(client, member, "/me/")
+    # Each step equals a fresh render.
+    kept = _get(client, member, "/me/")
+    _keeping(settings, False)
+    assert _get(client, member, "/me/") == kept
+
+
+def test_one_members_overview_never_reaches_another(client, world):
+    owner, other = world["readers"]["owner"], world["readers"]["other owner"]
+    mine = _get(client, owner, "/me/")
+    assert owner.username in mine
+    theirs = _get(client, other, "/me/")
+    assert owner.username not in theirs and other.username in theirs
+    assert "翠湖天地" in mine and "翠湖天地" not in theirs
