@@ -119,7 +119,9 @@ def answer_phrases(
 
 def _examples(answer_ids: list[int], texts: dict[int, str]) -> list[int]:
     """The shortest answers that say more than the phrase: readable, and in no order of time."""
-    ordered = sorted(answer_ids, key=lambda i: (len(texts[i]) < EXAMPLE_MIN_CHARS, len(texts[i]), i))
+    ordered = sorted(
+        answer_ids, key=lambda i: (len(texts[i]) < EXAMPLE_MIN_CHARS, len(texts[i]), i)
+    )
     return ordered[:EXAMPLES]
 
 
@@ -138,7 +140,9 @@ def survey_phrases_refresh(*, survey_id: int) -> dict:
         began = time.perf_counter()
         answers = SurveyAnswer.objects.filter(survey=survey, question=question.key).exclude(text="")
         total = answers.count()
-        rows = list(answers.order_by("-response_id", "-pk").values_list("pk", "text")[:MINING_LIMIT])
+        rows = list(
+            answers.order_by("-response_id", "-pk").values_list("pk", "text")[:MINING_LIMIT]
+        )
         found = answer_phrases(rows, stops=question_stop_words(question))
         texts = dict(rows)
         computed.append(
