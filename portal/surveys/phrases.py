@@ -42,8 +42,6 @@ EXAMPLES = 3
 FOLD_SHARE = 0.7
 # An example shorter than this says little beyond the phrase itself.
 EXAMPLE_MIN_CHARS = 8
-# While a recomputation is queued, the button does not queue another.
-QUEUED_SECONDS = 600
 
 
 @dataclass
@@ -179,7 +177,7 @@ def survey_phrases_refresh(*, survey_id: int) -> dict:
                 for rank, phrase in enumerate(found, start=1)
             ]
         SurveyPhrase.objects.bulk_create(phrase_rows)
-    cache.delete(_queued_key(survey.pk))
+    cache.delete(queued_key(survey.pk))
     return {
         "survey": survey.pk,
         "questions": len(computed),
@@ -189,19 +187,9 @@ def survey_phrases_refresh(*, survey_id: int) -> dict:
     }
 
 
-def _queued_key(survey_id: int) -> str:
+def queued_key(survey_id: int) -> str:
+    """The cache mark of a queued recomputation (``portal.surveys.tasks``), cleared when done."""
     return f"surveys:phrases:queued:{survey_id}"
-
-
-def survey_phrases_request(*, survey: SurveyPage) -> bool:
-    """Queue a recomputation after the current transaction (the staff button); False when
-    one is already queued and has not run yet."""
-    if not cache.add(_queued_key(survey.pk), True, QUEUED_SECONDS):
-        return False
-    from portal.surveys.tasks import survey_phrases_task
-
-    transaction.on_commit(lambda: survey_phrases_task.enqueue(survey_id=survey.pk))
-    return True
 
 
 def surveys_closed_without_phrases(*, now=None) -> list[int]:
@@ -218,19 +206,6 @@ def surveys_closed_without_phrases(*, now=None) -> list[int]:
         .order_by("closes_at", "pk")
     )
     return [survey.pk for survey in closed if _text_questions(survey)]
-
-
-def survey_phrases_enqueue_closed(*, now=None) -> list[int]:
-    """Queue the recomputation of every survey that closed since its phrases were computed
-    (cron runs it through ``manage.py survey_phrases --closed``)."""
-    from portal.surveys.tasks import survey_phrases_task
-
-    queued = []
-    for survey_id in surveys_closed_without_phrases(now=now):
-        if cache.add(_queued_key(survey_id), True, QUEUED_SECONDS):
-            survey_phrases_task.enqueue(survey_id=survey_id)
-            queued.append(survey_id)
-    return queued
 
 
 # Reading -------------------------------------------------------------------------------------

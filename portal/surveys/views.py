@@ -21,7 +21,7 @@ from portal.surveys import selectors
 from portal.surveys.audiences import survey_audience_includes
 from portal.surveys.exports import csv_response, xlsx_response
 from portal.surveys.models import OwnersVote, SurveyPage, SurveyResponse
-from portal.surveys.phrases import survey_phrases_for_results, survey_phrases_request
+from portal.surveys.phrases import survey_phrases_for_results
 from portal.surveys.questions import answers_as_data
 from portal.surveys.services import (
     SurveyError,
@@ -32,6 +32,7 @@ from portal.surveys.services import (
     survey_submit,
     vote_units_of,
 )
+from portal.surveys.tasks import survey_phrases_request
 
 VISITOR_COOKIE = "survey_visitor"
 VISITOR_SALT = "portal.surveys.visitor"

@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.surveys.models import SurveyPage
-from portal.surveys.phrases import survey_phrases_enqueue_closed, survey_phrases_refresh
+from portal.surveys.phrases import survey_phrases_refresh
+from portal.surveys.tasks import survey_phrases_enqueue_closed
 
 
 class Command(BaseCommand):
