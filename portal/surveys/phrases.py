@@ -130,7 +130,10 @@ def _text_questions(survey: SurveyPage) -> list[Question]:
 def survey_phrases_refresh(*, survey_id: int) -> dict:
     """Mine the recurring phrases of every free-text question of a survey (the newest
     ``MINING_LIMIT`` answers each) and replace what was kept for it, in one transaction."""
-    survey = SurveyPage.objects.get(pk=survey_id)
+    survey = SurveyPage.objects.filter(pk=survey_id).first()
+    if survey is None:  # deleted while the task waited: its phrases went with it
+        cache.delete(queued_key(survey_id))
+        return {"survey": survey_id, "questions": 0, "answers": 0, "phrases": 0, "seconds": 0}
     revision_id = survey.live_revision_id or survey.latest_revision_id
     computed = []
     started = time.perf_counter()

@@ -272,3 +272,20 @@ def test_the_results_page_reads_phrases_in_constant_queries(client, analyst, mak
     survey_phrases_refresh(survey_id=large.pk)
 
     assert queries_of(small) == queries_of(large)
+
+
+def test_a_second_click_while_queued_queues_nothing(client, analyst, survey):
+    answer_all(survey, IMPRESSIONS[:5])
+    client.force_login(analyst)
+    url = f"/surveys/results/{survey.pk}/phrases/"
+
+    # Inside the test's transaction the first task waits for a commit that never comes.
+    client.post(url)
+    html = client.post(url, follow=True).content.decode()
+
+    assert "常见说法已在排队重新统计" in html
+    assert not SurveyTextPhrases.objects.exists()
+
+
+def test_a_survey_deleted_before_its_task_ran_is_skipped(db):
+    assert survey_phrases_refresh(survey_id=999999)["questions"] == 0
