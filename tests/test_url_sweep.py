@@ -554,6 +554,13 @@ TABLE: dict[str, Entry] = {
     "survey_results": simple(
         only("service", visitor=DENY), kwargs=lambda o: {"page_id": o["survey"].pk}
     ),
+    # The 重新统计 button of the results page: POST only (a GET is 405 for everyone), then
+    # the results permission, refused outright to visitors as the page is.
+    "survey_phrases_recompute": simple(
+        everyone(NO_METHOD),
+        only("service", visitor=DENY),
+        kwargs=lambda o: {"page_id": o["survey"].pk},
+    ),
     "survey_export": entry(
         *[
             Target(

@@ -364,6 +364,59 @@ class SurveyGroupCount(models.Model):
         return f"{self.dimension}={self.group} {self.question}/{self.value}: {self.n}"
 
 
+class SurveyTextPhrases(models.Model):
+    """The recurring phrases of one free-text question, as last computed in the background
+    (``portal.surveys.phrases``): when, over how many answers, and the phrases themselves
+    (``SurveyPhrase``). The results page reads these rows; it never mines answers itself.
+    A recomputation replaces every row of the survey in one transaction."""
+
+    survey = models.ForeignKey(
+        SurveyPage, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
+    )
+    question = models.CharField(_("question code"), max_length=40)
+    revision_id = models.IntegerField(_("survey revision"), null=True, blank=True)
+    answers = models.IntegerField(_("answers mined"), default=0)
+    answers_total = models.IntegerField(_("text answers at the time"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    seconds = models.FloatField(_("mining time (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("recurring phrases of a question")
+        verbose_name_plural = _("recurring phrases of questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "question"], name="one_phrase_set_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.question}: {self.answers}"
+
+
+class SurveyPhrase(models.Model):
+    """A phrase that recurs in a question's free-text answers: how many of the mined answers
+    contain it and up to three of them (``SurveyAnswer`` ids, shown as their text only)."""
+
+    phrase_set = models.ForeignKey(
+        SurveyTextPhrases,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="phrases",
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    text = models.CharField(_("phrase"), max_length=80)
+    answers = models.IntegerField(_("answers containing it"))
+    examples = models.JSONField(_("example answers"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["phrase_set", "rank"]
+        verbose_name = _("recurring phrase")
+        verbose_name_plural = _("recurring phrases")
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.answers}"
+
+
 # Owners' votes -------------------------------------------------------------------------------
 
 

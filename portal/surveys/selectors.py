@@ -137,6 +137,9 @@ class QuestionResult:
     nps: int | None = None
     matrix: list[tuple[str, list[int]]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    # The kept recurring phrases of a text question (``phrases.QuestionPhrases``), set by the
+    # results view from their own rows: never part of the cached results.
+    phrases: object = None
 
 
 def _submitted(survey):

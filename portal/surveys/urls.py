@@ -6,6 +6,11 @@ urlpatterns = [
     path("", views.survey_list, name="survey_list"),
     path("results/<int:page_id>/", views.survey_results, name="survey_results"),
     path(
+        "results/<int:page_id>/phrases/",
+        views.survey_phrases_recompute,
+        name="survey_phrases_recompute",
+    ),
+    path(
         "results/<int:page_id>/export.<str:fmt>",
         views.survey_export,
         name="survey_export",

@@ -1,5 +1,6 @@
 """Survey pages (served through Wagtail), the /surveys/ listing, results, exports and votes."""
 
+import dataclasses
 import uuid
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from portal.surveys import selectors
 from portal.surveys.audiences import survey_audience_includes
 from portal.surveys.exports import csv_response, xlsx_response
 from portal.surveys.models import OwnersVote, SurveyPage, SurveyResponse
+from portal.surveys.phrases import survey_phrases_for_results
 from portal.surveys.questions import answers_as_data
 from portal.surveys.services import (
     SurveyError,
@@ -30,6 +32,7 @@ from portal.surveys.services import (
     survey_submit,
     vote_units_of,
 )
+from portal.surveys.tasks import survey_phrases_request
 
 VISITOR_COOKIE = "survey_visitor"
 VISITOR_SALT = "portal.surveys.visitor"
@@ -169,6 +172,16 @@ def survey_results(request, page_id):
     page = _results_survey(request, page_id)
     total = selectors.survey_response_count(survey=page)
     results = selectors.survey_results_cached(survey=page, total=total)
+    answered = {r.question.key: r.answered for r in results if r.question.kind == "text"}
+    if answered:
+        # Mined in the background (``survey_phrases_task``); here only their kept rows.
+        phrase_sets = survey_phrases_for_results(survey=page, answered=answered)
+        results = [
+            dataclasses.replace(r, phrases=phrase_sets.get(r.question.key))
+            if r.question.key in answered
+            else r
+            for r in results
+        ]
     dimension = request.GET.get("by", "")
     cross_tabs = []
     if dimension in selectors.CROSS_TAB_DIMENSIONS:
@@ -190,8 +203,24 @@ def survey_results(request, page_id):
             ],
             "cross_tabs": cross_tabs,
             "min_group": selectors.MIN_GROUP,
+            "has_text_questions": bool(answered),
         },
     )
+
+
+@require_POST
+def survey_phrases_recompute(request, page_id):
+    """The results page's 重新统计 button: queue the mining of the survey's recurring phrases
+    (with the in-process task backend it runs before the redirect)."""
+    page = _results_survey(request, page_id)
+    if survey_phrases_request(survey=page):
+        messages.success(
+            request,
+            _("The recurring phrases are being recomputed; reload this page in a moment."),
+        )
+    else:
+        messages.info(request, _("A recomputation of the recurring phrases is already queued."))
+    return redirect("survey_results", page_id=page.pk)
 
 
 def survey_export(request, page_id, fmt):
