@@ -2,9 +2,10 @@
 
 Kept: machina's permission answers (FORUM_PERMISSION_CACHE), the readable boards within a
 request, the authors' visible post counts per kind of reader (FORUM_AUTHOR_COUNTS_CACHE), the
-queues read over sorted case ids. Each page is rendered for each kind of reader afresh (both
-off, empty cache), then with both on from an empty cache (cold) and again (warm); the pages may
-differ only in their CSRF tokens. Then: a change shows on the next request, and what one reader
+board page's total of topics per kind of reader (FORUM_BOARD_TOTALS_CACHE), the queues read over
+sorted case ids. Each page is rendered for each kind of reader afresh (all off, empty cache),
+then with all on from an empty cache (cold) and again (warm); the pages may differ only in their
+CSRF tokens. Then: a change shows on the next request, and what one reader
 fills in is never what another reader with other rights gets.
 """
 
@@ -47,8 +48,10 @@ def world(boards, project_a, project_b, staff_admin, moderator, member):
     TopicVisibility.objects.create(topic=complaint, staff_only=True)
     Case.objects.create(topic=complaint, department=Department.objects.get(code="engineering"))
     hidden = make_topic(forum=community, poster=member, subject="待审核的话题")
-    hidden.approved = False
-    hidden.save()
+    # As machina unapproves a topic: through its first post (the board's counters follow).
+    first = hidden.posts.get()
+    first.approved = False
+    first.save()
     return {
         "topic": topic,
         "community": community,
@@ -95,11 +98,13 @@ def test_each_page_is_the_same_fresh_cold_and_warm(client, settings, world, read
         _get(client, user, path)
         settings.FORUM_PERMISSION_CACHE = False
         settings.FORUM_AUTHOR_COUNTS_CACHE = False
+        settings.FORUM_BOARD_TOTALS_CACHE = False
         cache.clear()
         fresh = _get(client, user, path)
 
         settings.FORUM_PERMISSION_CACHE = True
         settings.FORUM_AUTHOR_COUNTS_CACHE = True
+        settings.FORUM_BOARD_TOTALS_CACHE = True
         cache.clear()
         cold = _get(client, user, path)
         warm = _get(client, user, path)
