@@ -386,6 +386,7 @@ FORUM_PERMISSION_CACHE = env.bool("FORUM_PERMISSION_CACHE", default=True)
 # (forum/author_counts.py). Off: counted afresh on every request.
 FORUM_AUTHOR_COUNTS_CACHE = env.bool("FORUM_AUTHOR_COUNTS_CACHE", default=True)
 FORUM_BOARD_TOTALS_CACHE = env.bool("FORUM_BOARD_TOTALS_CACHE", default=True)
+FORUM_TOPIC_ROWS_CACHE = env.bool("FORUM_TOPIC_ROWS_CACHE", default=True)
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

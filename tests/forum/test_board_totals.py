@@ -42,7 +42,7 @@ def board(boards, project_a, staff_admin, moderator, member):
     forum = boards[Board.Kind.MUTUAL_HELP].forum
     complainant = UserFactory(username="complainant")
     engineering = staff_of("engineering", "engineering1")
-    others = [UserFactory() for _ in range(3)]
+    others = [UserFactory(username=f"other{n}") for n in range(3)]
     for n in range(5):
         make_topic(forum=forum, poster=others[n % 3], subject=f"公开{n}")
     routed = make_topic(forum=forum, poster=complainant, subject="私密已分派")
@@ -154,7 +154,7 @@ def test_a_change_shows_in_the_total_on_the_next_request(client, board, member):
         return client.get(forum_url(forum)).context["paginator"].count
 
     before = total()
-    topic = make_topic(forum=forum, poster=UserFactory(), subject="新话题")
+    topic = make_topic(forum=forum, poster=UserFactory(username="newposter"), subject="新话题")
     assert total() == before + 1
     TopicVisibility.objects.create(topic=topic, staff_only=True)
     assert total() == before
@@ -189,7 +189,8 @@ def test_the_board_page_query_count_is_the_same_with_n_and_3n_topics(
 
     def add_topics(count, prefix):
         for n in range(count):
-            make_topic(forum=forum, poster=UserFactory(), subject=f"{prefix}{n}")
+            poster = UserFactory(username=f"poster{prefix}{n}")
+            make_topic(forum=forum, poster=poster, subject=f"{prefix}{n}")
 
     add_topics(10, "甲")
     cache.clear()

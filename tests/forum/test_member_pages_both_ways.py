@@ -2,11 +2,12 @@
 
 Kept: machina's permission answers (FORUM_PERMISSION_CACHE), the readable boards within a
 request, the authors' visible post counts per kind of reader (FORUM_AUTHOR_COUNTS_CACHE), the
-board page's total of topics per kind of reader (FORUM_BOARD_TOTALS_CACHE), the queues read over
-sorted case ids. Each page is rendered for each kind of reader afresh (all off, empty cache),
-then with all on from an empty cache (cold) and again (warm); the pages may differ only in their
-CSRF tokens. Then: a change shows on the next request, and what one reader
-fills in is never what another reader with other rights gets.
+board page's total of topics per kind of reader (FORUM_BOARD_TOTALS_CACHE), the board page's
+topic rows (FORUM_TOPIC_ROWS_CACHE), the queues read over sorted case ids. Each page is
+rendered for each kind of reader afresh (all off, empty cache), then with all on from an empty
+cache (cold) and again (warm); the pages may differ only in their CSRF tokens. Then: a change
+shows on the next request, and what one reader fills in is never what another reader with
+other rights gets.
 """
 
 import re
@@ -99,12 +100,14 @@ def test_each_page_is_the_same_fresh_cold_and_warm(client, settings, world, read
         settings.FORUM_PERMISSION_CACHE = False
         settings.FORUM_AUTHOR_COUNTS_CACHE = False
         settings.FORUM_BOARD_TOTALS_CACHE = False
+        settings.FORUM_TOPIC_ROWS_CACHE = False
         cache.clear()
         fresh = _get(client, user, path)
 
         settings.FORUM_PERMISSION_CACHE = True
         settings.FORUM_AUTHOR_COUNTS_CACHE = True
         settings.FORUM_BOARD_TOTALS_CACHE = True
+        settings.FORUM_TOPIC_ROWS_CACHE = True
         cache.clear()
         cold = _get(client, user, path)
         warm = _get(client, user, path)
