@@ -8,6 +8,7 @@ is never one of a topic the reader may not see. A board lists only the topics th
 from django.views.generic import ListView
 from machina.apps.forum.views import ForumView as MachinaForumView
 from machina.apps.forum.views import IndexView as MachinaIndexView
+from machina.apps.forum.visibility import ForumVisibilityContentTree
 from machina.apps.forum_conversation.models import Topic
 from machina.apps.forum_tracking.handler import TrackingHandler
 
@@ -85,10 +86,16 @@ class ForumView(MachinaForumView):
         forum = self.get_forum()
         user = self.request.user
         context["forum"] = forum
-        context["sub_forums"] = forum_tree_for_user(
-            forums=forum.get_descendants(),
-            user=user,
-            permission_handler=self.request.forum_permission_handler,
+        # A board without sub-forums (every board of the club) lists none: an empty tree, as
+        # the tree of its no descendants would be, without asking for them.
+        context["sub_forums"] = (
+            ForumVisibilityContentTree()
+            if forum.is_leaf_node()
+            else forum_tree_for_user(
+                forums=forum.get_descendants(),
+                user=user,
+                permission_handler=self.request.forum_permission_handler,
+            )
         )
         context["announces"] = self._announces()
         context["unread_topics"] = TrackingHandler(self.request).get_unread_topics(
