@@ -199,3 +199,20 @@ def test_the_board_page_query_count_is_the_same_with_n_and_3n_topics(
     cache.clear()
 
     assert [_queries(client, forum_url(forum), page=p) for p in (1, 2)] == few
+
+
+def test_a_category_lists_its_boards_and_a_board_lists_no_sub_forums(client, boards, member):
+    from django.urls import reverse
+
+    board = boards[Board.Kind.MUTUAL_HELP].forum
+    category = board.parent
+    client.force_login(member)
+    subforums_link = reverse("forum_tracking:mark_subforums_read", args=[board.pk])
+
+    category_page = client.get(forum_url(category))
+    board_page = client.get(forum_url(board))
+
+    assert board.name in category_page.content.decode()
+    assert [f.obj.pk for f in category_page.context["sub_forums"].top_nodes].count(board.pk) == 1
+    assert not board_page.context["sub_forums"]
+    assert subforums_link not in board_page.content.decode()
