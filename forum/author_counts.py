@@ -71,6 +71,29 @@ def reader_scope(*, user, readable: set[int], own_hidden: bool) -> str:
     return hashlib.sha256(f"{kind}|{boards}".encode()).hexdigest()[:32]
 
 
+def kept_reader_scope(*, user, readable: set[int]) -> tuple[str | None, str]:
+    """The counts generation and the reader's scope, for what is kept per scope (these counts,
+    forum.boards.selectors.board_topics_total). The generation is read first: it must be read
+    before the database (module docstring). ``None`` for a cache that keeps nothing."""
+    needs_own = user.is_authenticated and not is_moderator(user)
+    own_key = f"{OWN_HIDDEN_KEY_PREFIX}{user.pk}" if needs_own else None
+    found = cache.get_many([GENERATION_KEY, own_key] if own_key else [GENERATION_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    own_hidden = False
+    if own_key:
+        stored = found.get(own_key)
+        if stored is not None and generation is not None and stored[0] == generation:
+            own_hidden = stored[1]
+        else:
+            own_hidden = own_hidden_topics_exist(user=user)
+            if generation is not None:
+                cache.set(own_key, (generation, own_hidden), timeout=COUNTS_TIMEOUT)
+    return generation, reader_scope(user=user, readable=readable, own_hidden=own_hidden)
+
+
 def _counts_compute(*, poster_ids, user, readable: set[int]) -> Counter:
     """The authors' approved posts as (author, topic) pairs by the author index, then the
     topics among them this reader may see: the topic rules in SQL over these topics (a
@@ -100,28 +123,11 @@ def author_visible_post_counts(*, poster_ids, user, permission_handler) -> dict[
         counts = _counts_compute(poster_ids=poster_ids, user=user, readable=readable)
         return {pk: counts.get(pk, 0) for pk in poster_ids}
 
-    # The generation first: it must be read before the database (module docstring).
-    needs_own = user.is_authenticated and not is_moderator(user)
-    own_key = f"{OWN_HIDDEN_KEY_PREFIX}{user.pk}" if needs_own else None
-    found = cache.get_many([GENERATION_KEY, own_key] if own_key else [GENERATION_KEY])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    own_hidden = False
-    if own_key:
-        stored = found.get(own_key)
-        if stored is not None and generation is not None and stored[0] == generation:
-            own_hidden = stored[1]
-        else:
-            own_hidden = own_hidden_topics_exist(user=user)
-            if generation is not None:
-                cache.set(own_key, (generation, own_hidden), timeout=COUNTS_TIMEOUT)
+    generation, scope = kept_reader_scope(user=user, readable=readable)
     if generation is None:  # a cache that keeps nothing
         counts = _counts_compute(poster_ids=poster_ids, user=user, readable=readable)
         return {pk: counts.get(pk, 0) for pk in poster_ids}
 
-    scope = reader_scope(user=user, readable=readable, own_hidden=own_hidden)
     keys = {pk: f"{COUNT_KEY_PREFIX}{generation}:{scope}:{pk}" for pk in poster_ids}
     stored = cache.get_many(list(keys.values()))
     result = {pk: stored[key] for pk, key in keys.items() if key in stored}

@@ -1,9 +1,12 @@
 """Reads for the forum pages, each applying forum.visibility."""
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from machina.apps.forum.models import Forum
 from machina.apps.forum.visibility import ForumVisibilityContentTree
-from machina.apps.forum_conversation.models import Post
+from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.visibility import (
     is_moderator,
@@ -93,22 +96,90 @@ def hidden_topic_counts(*, user, forum_ids) -> dict[int, tuple[int, int]]:
     ones that are neither theirs nor their department's. machina's counters count every
     approved topic; the board lists show the counters less these, so a count never promises
     topics the reader cannot find. One query over the few staff-only topics, not over a board."""
-    from forum.boards.models import TopicVisibility
-
     if not forum_ids or is_moderator(user):
         return {}
-    hidden = TopicVisibility.objects.filter(
-        staff_only=True, topic__approved=True, topic__forum_id__in=forum_ids
+    rows = (
+        _hidden_approved_topics(user=user)
+        .filter(topic__forum_id__in=forum_ids)
+        .values("topic__forum_id")
+        .annotate(topics=Count("topic_id"), posts=Sum("topic__posts_count"))
     )
+    return {row["topic__forum_id"]: (row["topics"], row["posts"] or 0) for row in rows}
+
+
+def _hidden_approved_topics(*, user):
+    """The staff-only marks of the approved topics the reader (not a moderator) may not see:
+    forum.visibility's rule for an approved topic, read from the few staff-only marks."""
+    from forum.boards.models import TopicVisibility
+
+    hidden = TopicVisibility.objects.filter(staff_only=True, topic__approved=True)
     if user.is_authenticated:
         hidden = hidden.exclude(topic__poster=user)
         departments = staff_department_ids(user)
         if departments:
             hidden = hidden.exclude(Q(topic__case__department__in=departments))
-    rows = hidden.values("topic__forum_id").annotate(
-        topics=Count("topic_id"), posts=Sum("topic__posts_count")
+    return hidden
+
+
+BOARD_TOTAL_KEY_PREFIX = "forum:board-total:"
+
+
+def board_topics_total(*, forum, user, announces, readable: set[int]) -> int:
+    """How many topics ``topics_for_forum`` lists for the reader, announcements aside, without
+    counting the board's rows on each request (a count of the 互助 board's 85,000 topics took
+    50–100 ms and grew with the board).
+
+    machina keeps ``direct_topics_count``, the board's approved topics (announcements included),
+    on every save or delete of a post or topic. The total is that, less the approved topics the
+    reader may not see (the staff-only ones: ``_hidden_approved_topics``), plus the unapproved
+    topics the reader sees (their own; all of them for a moderator), less the approved
+    announcements the reader sees (``announces``, listed on the page already; the others are
+    among the hidden). All but the announcements depend on the reader only through their scope
+    (forum.author_counts.reader_scope), so that part is kept per board and scope under the
+    counts generation, replaced on every save or delete of a post, topic, topic visibility or
+    case (``FORUM_BOARD_TOTALS_CACHE``, on by default): warm, no query at all.
+    """
+    from forum.author_counts import COUNTS_TIMEOUT, kept_reader_scope
+
+    visible_announces = sum(1 for topic in announces if topic.approved)
+    if not getattr(settings, "FORUM_BOARD_TOTALS_CACHE", True):
+        return _board_topics_less_announces(forum=forum, user=user) - visible_announces
+    generation, scope = kept_reader_scope(user=user, readable=readable)
+    if generation is None:  # a cache that keeps nothing
+        return _board_topics_less_announces(forum=forum, user=user) - visible_announces
+    key = f"{BOARD_TOTAL_KEY_PREFIX}{generation}:{scope}:{forum.pk}"
+    total = cache.get(key)
+    if total is None:
+        total = _board_topics_less_announces(forum=forum, user=user)
+        cache.set(key, total, timeout=COUNTS_TIMEOUT)
+    return total - visible_announces
+
+
+def _board_topics_less_announces(*, forum, user) -> int:
+    """``direct_topics_count`` less the hidden, plus the unapproved the reader sees: one query
+    over the board's few staff-only and unapproved topics (by their marks, by ``approved``)."""
+    unapproved = Topic.objects.filter(forum=OuterRef("pk"), approved=False).exclude(
+        type=Topic.TOPIC_ANNOUNCE
     )
-    return {row["topic__forum_id"]: (row["topics"], row["posts"] or 0) for row in rows}
+    hidden = None
+    if not is_moderator(user):
+        hidden = _hidden_approved_topics(user=user).filter(topic__forum=OuterRef("pk"))
+        unapproved = unapproved.filter(poster=user) if user.is_authenticated else None
+    approved, hidden_count, unapproved_count = (
+        Forum.objects.filter(pk=forum.pk)
+        .annotate(hidden=_count_of(hidden), unapproved=_count_of(unapproved))
+        .values_list("direct_topics_count", "hidden", "unapproved")
+        .get()
+    )
+    return approved - hidden_count + unapproved_count
+
+
+def _count_of(rows):
+    if rows is None:
+        return Value(0)
+    # COUNT as a plain function: one row over the whole subquery, no GROUP BY.
+    counted = rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def topics_for_forum(*, forum, user):

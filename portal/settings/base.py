@@ -393,6 +393,11 @@ FORUM_QUEUE_ROWS_CACHE = env.bool("FORUM_QUEUE_ROWS_CACHE", default=True)
 # The personal center overview's member card and units kept rendered per member in the default
 # cache, replaced on the member's own changes (portal/members/overview.py). Off: rendered afresh.
 MEMBER_OVERVIEW_CACHE = env.bool("MEMBER_OVERVIEW_CACHE", default=True)
+# The board pages' topic total per kind of reader (forum/boards/selectors.py) and their topic rows
+# kept rendered, keyed by what each row shows (forum/boards/topic_rows.py). Off: counted and
+# rendered on every request.
+FORUM_BOARD_TOTALS_CACHE = env.bool("FORUM_BOARD_TOTALS_CACHE", default=True)
+FORUM_TOPIC_ROWS_CACHE = env.bool("FORUM_TOPIC_ROWS_CACHE", default=True)
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

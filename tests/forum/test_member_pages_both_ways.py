@@ -3,7 +3,9 @@
 Kept: machina's permission answers (FORUM_PERMISSION_CACHE), the readable boards within a
 request, the authors' visible post counts per kind of reader (FORUM_AUTHOR_COUNTS_CACHE), the
 queues read over sorted case ids, the queues' rendered rows (FORUM_QUEUE_ROWS_CACHE), the
-personal center overview's card and units per member (MEMBER_OVERVIEW_CACHE). Each page is
+personal center overview's card and units per member (MEMBER_OVERVIEW_CACHE), the board
+page's total of topics per kind of reader (FORUM_BOARD_TOTALS_CACHE), the board page's topic
+rows (FORUM_TOPIC_ROWS_CACHE). Each page is
 rendered for each kind of reader afresh (all off, empty cache), then with all on from an empty
 cache (cold) and again (warm); the pages may differ only in their CSRF tokens. Then: a change
 shows on the next request, and what one reader fills in is never what another reader with
@@ -51,8 +53,10 @@ def world(boards, project_a, project_b, staff_admin, moderator, member):
     TopicVisibility.objects.create(topic=complaint, staff_only=True)
     Case.objects.create(topic=complaint, department=Department.objects.get(code="engineering"))
     hidden = make_topic(forum=community, poster=member, subject="待审核的话题")
-    hidden.approved = False
-    hidden.save()
+    # As machina unapproves a topic: through its first post (the board's counters follow).
+    first = hidden.posts.get()
+    first.approved = False
+    first.save()
     return {
         "topic": topic,
         "community": community,
@@ -93,6 +97,8 @@ KEPT = (
     "FORUM_AUTHOR_COUNTS_CACHE",
     "FORUM_QUEUE_ROWS_CACHE",
     "MEMBER_OVERVIEW_CACHE",
+    "FORUM_BOARD_TOTALS_CACHE",
+    "FORUM_TOPIC_ROWS_CACHE",
 )
 
 

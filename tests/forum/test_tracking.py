@@ -69,3 +69,29 @@ def test_a_board_already_read_is_read_again_after_a_new_post(client, board, memb
 
     assert ForumReadTrack.objects.filter(user=member, forum=board).exists()
     assert not TopicReadTrack.objects.filter(user=member, topic__forum=board).exists()
+
+
+def test_a_topic_read_since_its_last_post_is_not_marked_again(client, board, member, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from machina.apps.forum_conversation.models import Post
+
+    topics = [make_topic(forum=board, poster=moderator, subject=f"通知{n}") for n in range(3)]
+    _refresh_counts(board)
+    client.force_login(member)
+    client.get(topic_url(topics[0]))
+    marked = TopicReadTrack.objects.get(user=member, topic=topics[0]).mark_time
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(topic_url(topics[0]))
+
+    tracking = [q["sql"] for q in captured.captured_queries if "readtrack" in q["sql"].lower()]
+    assert len(tracking) == 1 and tracking[0].lstrip().upper().startswith("SELECT")
+    assert TopicReadTrack.objects.get(user=member, topic=topics[0]).mark_time == marked
+
+    # A new reply is new to the reader: the next view marks the topic again.
+    Post.objects.create(
+        topic=topics[0], poster=moderator, subject="回复", content="更新", approved=True
+    )
+    client.get(topic_url(topics[0]))
+    assert TopicReadTrack.objects.get(user=member, topic=topics[0]).mark_time > marked

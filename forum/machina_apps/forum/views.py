@@ -8,12 +8,14 @@ is never one of a topic the reader may not see. A board lists only the topics th
 from django.views.generic import ListView
 from machina.apps.forum.views import ForumView as MachinaForumView
 from machina.apps.forum.views import IndexView as MachinaIndexView
+from machina.apps.forum.visibility import ForumVisibilityContentTree
 from machina.apps.forum_conversation.models import Topic
 from machina.apps.forum_tracking.handler import TrackingHandler
 
 from forum.boards.models import Board
-from forum.boards.selectors import forum_tree_for_user, topics_for_forum
-from forum.visibility import topic_visibility_q
+from forum.boards.pagination import CountedPaginator
+from forum.boards.selectors import board_topics_total, forum_tree_for_user, topics_for_forum
+from forum.visibility import readable_forum_ids, topic_visibility_q
 
 
 class IndexView(MachinaIndexView):
@@ -49,6 +51,34 @@ class ForumView(MachinaForumView):
             topics = topics.filter(accepted_answer__isnull=True)
         return topics
 
+    def get_paginator(self, queryset, per_page, orphans=0, **kwargs):
+        if self.request.GET.get("solved") in self.SOLVED_FILTERS or orphans:
+            # A filtered list is counted: no kept counter says how many are solved.
+            return super().get_paginator(queryset, per_page, orphans=orphans, **kwargs)
+        total = board_topics_total(
+            forum=self.get_forum(),
+            user=self.request.user,
+            announces=self._announces(),
+            readable=set(
+                readable_forum_ids(
+                    user=self.request.user,
+                    permission_handler=self.request.forum_permission_handler,
+                )
+            ),
+        )
+        return CountedPaginator(queryset, per_page, count=total, **kwargs)
+
+    def _announces(self):
+        if not hasattr(self, "_announce_list"):
+            self._announce_list = list(
+                self.get_forum()
+                .topics.filter(
+                    topic_visibility_q(user=self.request.user), type=Topic.TOPIC_ANNOUNCE
+                )
+                .select_related("poster", "last_post", "last_post__poster")
+            )
+        return self._announce_list
+
     def get_context_data(self, **kwargs):
         # machina's own context (sub-forums, announces, unread topics) is rebuilt here with the
         # visibility rules, so machina's version is skipped.
@@ -56,16 +86,18 @@ class ForumView(MachinaForumView):
         forum = self.get_forum()
         user = self.request.user
         context["forum"] = forum
-        context["sub_forums"] = forum_tree_for_user(
-            forums=forum.get_descendants(),
-            user=user,
-            permission_handler=self.request.forum_permission_handler,
+        # A board without sub-forums (every board of the club) lists none: an empty tree, as
+        # the tree of its no descendants would be, without asking for them.
+        context["sub_forums"] = (
+            ForumVisibilityContentTree()
+            if forum.is_leaf_node()
+            else forum_tree_for_user(
+                forums=forum.get_descendants(),
+                user=user,
+                permission_handler=self.request.forum_permission_handler,
+            )
         )
-        context["announces"] = list(
-            forum.topics.filter(
-                topic_visibility_q(user=user), type=Topic.TOPIC_ANNOUNCE
-            ).select_related("poster", "last_post", "last_post__poster")
-        )
+        context["announces"] = self._announces()
         context["unread_topics"] = TrackingHandler(self.request).get_unread_topics(
             list(context[self.context_object_name]) + context["announces"], user
         )

@@ -9,7 +9,8 @@ Whether the board can have become fully read is known from two small numbers fir
 reader's topic marks in the board against the board's approved topics (``direct_topics_count``,
 kept by machina), or, once the board carries a mark, against the topics with a post since
 then. Only when the marks could cover them all does machina's own check run, so the outcome
-is machina's and the common case costs two indexed counts.
+is machina's and the common case costs two indexed counts. A topic the reader has read since
+its last post is not marked again: one indexed read, no write.
 """
 
 from machina.apps.forum_conversation.models import Topic
@@ -21,17 +22,21 @@ class TrackingHandler(MachinaTrackingHandler):
     def mark_topic_read(self, topic, user):
         if not user.is_authenticated:
             return
+        track = TopicReadTrack.objects.filter(topic=topic, user=user).first()
+        if track is not None and not _newer(topic, track.mark_time):
+            # Nothing new since the reader's mark: no write, and the board's state is what
+            # it was when the mark was set (machina, too, asks only when a topic is marked).
+            return
         forum = topic.forum
         forum_track = ForumReadTrack.objects.filter(forum=forum, user=user).first()
-        if forum_track is not None and not (
-            topic.last_post_on and forum_track.mark_time < topic.last_post_on
-        ):
+        if forum_track is not None and not _newer(topic, forum_track.mark_time):
             return  # already read through the board's mark
         if self._board_may_be_read(topic=topic, user=user, forum_track=forum_track):
             super().mark_topic_read(topic, user)
             return
-        track, created = TopicReadTrack.objects.get_or_create(topic=topic, user=user)
-        if not created:
+        if track is None:
+            TopicReadTrack.objects.get_or_create(topic=topic, user=user)
+        else:
             track.save()  # mark_time is auto_now
 
     @staticmethod
@@ -45,3 +50,8 @@ class TrackingHandler(MachinaTrackingHandler):
             forum=forum, approved=True, last_post_on__gt=forum_track.mark_time
         )
         return marks.count() + 1 >= since.count()
+
+
+def _newer(topic, mark_time) -> bool:
+    """Has the topic a post the reader has not seen since ``mark_time``?"""
+    return bool(topic.last_post_on and mark_time < topic.last_post_on)
