@@ -349,3 +349,22 @@ def test_a_change_of_the_default_member_grants_starts_fresh_entries(settings):
 
     assert with_defaults != without_defaults
     assert _rules_signature() == with_defaults  # the same grants in another order: one entry
+
+
+def test_the_kept_checker_answers_exactly_what_machinas_checker_answers(world, member, boards):
+    from machina.apps.forum_permission.checker import ForumPermissionChecker
+
+    public = boards[Board.Kind.MUTUAL_HELP].forum
+    owners = Board.objects.get(kind=Board.Kind.OWNERS).forum
+    asked = ["can_read_forum", "can_start_new_topics"]
+    machinas = ForumPermissionChecker(member)
+    expected = machinas.get_perms_for_forumlist([public, owners], asked)
+    kept = ClubPermissionHandler()._get_checker(member)
+
+    # Only the codenames asked about, computed the first time and kept the second.
+    assert expected == {public: {"can_read_forum", "can_start_new_topics"}, owners: set()}
+    assert kept.get_perms_for_forumlist([public, owners], asked) == expected
+    assert kept.get_perms_for_forumlist([public, owners], asked) == expected
+    # machina asks about the global grants with the board None.
+    assert machinas.get_perms(None)
+    assert sorted(kept.get_perms(None)) == sorted(machinas.get_perms(None))
