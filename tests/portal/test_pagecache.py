@@ -863,3 +863,18 @@ def test_a_response_made_before_any_user_was_attached_is_not_stored(rf):
     assert not _response_storable(request, HttpResponse("plain"))
     request.user = AnonymousUser()  # the positive control: the same response for a visitor
     assert _response_storable(request, HttpResponse("plain"))
+
+
+def test_with_a_cache_that_keeps_nothing_visitors_get_the_page_rendered(settings, db):
+    settings.ROOT_URLCONF = __name__
+    settings.PAGE_CACHE_CHECK_SECONDS = 0  # read the generation now, not one remembered earlier
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+    first, again = visit("/plain/"), visit("/plain/")
+
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content == b"plain"
+    assert HEADER not in first and HEADER not in again  # no generation: neither served nor stored
