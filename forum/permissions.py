@@ -36,14 +36,18 @@ from forum.reader_facts import reader_fact
 
 _MACHINA_VERSION = importlib.metadata.version("django-machina")
 PERMISSIONS_KEY_PREFIX = "forum:permissions:user:"
+# The stored answers' key for visitors (members are keyed by their id).
+VISITOR_KEY = "anonymous"
 
 
 def _rules_signature() -> str:
     """What else the answers follow: machina's code and the default grants for members. A
     deployment that changes either starts from fresh entries, whatever the cache still holds."""
-    defaults = getattr(settings, "MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS", [])
-    rules = f"{_MACHINA_VERSION}:{','.join(sorted(defaults))}"
-    return hashlib.sha256(rules.encode()).hexdigest()[:12]
+    rules = (
+        _MACHINA_VERSION,
+        sorted(settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS),
+    )
+    return hashlib.sha256(repr(rules).encode()).hexdigest()
 
 
 class _UserPermissions:
@@ -88,7 +92,7 @@ class _RememberingChecker(ForumPermissionChecker):
             stored.answers[key] = answer
             stored.dirty = True
         # A fresh set each time: machina's callers may keep and change what they get.
-        return {f: set(codes) for f, codes in zip(forums, answer, strict=True)}
+        return {f: set(answer[index]) for index, f in enumerate(forums)}
 
 
 class ClubPermissionHandler(PermissionHandler):
@@ -97,18 +101,19 @@ class ClubPermissionHandler(PermissionHandler):
         self._topic_visibility_cache: dict[tuple, bool] = {}
         self._stored_permissions: dict = {}
         self._readable_forum_ids: dict = {}
+        self._top_nodes = None
 
     # Remembered answers (module docstring)
     def _get_checker(self, user):
-        if not getattr(settings, "FORUM_PERMISSION_CACHE", True):
+        if not settings.FORUM_PERMISSION_CACHE:
             return super()._get_checker(user)
-        key = user.id if not user.is_anonymous else "anonymous"
+        key = user.id  # None for a visitor, which no member's id can be
         if key not in self._user_perm_checkers_cache:
             self._user_perm_checkers_cache[key] = _RememberingChecker(user, self)
         return self._user_perm_checkers_cache[key]
 
     def _permissions_for(self, user) -> _UserPermissions:
-        key = str(user.id) if not user.is_anonymous else "anonymous"
+        key = VISITOR_KEY if user.is_anonymous else str(user.id)
         if key not in self._stored_permissions:
             self._stored_permissions[key] = _UserPermissions(key)
         return self._stored_permissions[key]
@@ -120,13 +125,13 @@ class ClubPermissionHandler(PermissionHandler):
 
     def _get_top_nodes(self):
         # The same rows and order as machina's own query, read once with the forum list.
-        if not hasattr(self, "_top_nodes"):
+        if self._top_nodes is None:
             self._top_nodes = get_cached_trees(self._get_all_forums())
         return self._top_nodes
 
     # Topics
     def can_see_topic(self, topic, user) -> bool:
-        key = (topic.pk, user.pk if user.is_authenticated else None)
+        key = (topic.pk, user.pk)  # a visitor's pk is None
         if key not in self._topic_visibility_cache:
             self._topic_visibility_cache[key] = visibility.can_see_topic(
                 user=user, topic=topic, permission_handler=self
@@ -163,10 +168,9 @@ class ClubPermissionHandler(PermissionHandler):
         return super().can_access_moderation_queue(user)
 
     def _may_be_granted(self, user, codename: str) -> bool:
-        from django.conf import settings
         from machina.apps.forum_permission.models import UserForumPermission
 
-        defaults = getattr(settings, "MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS", [])
+        defaults = settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS
         if user.is_authenticated and codename in defaults:
             return True
         if user.is_authenticated:
@@ -204,12 +208,10 @@ class ClubPermissionHandler(PermissionHandler):
     def get_readable_forum_ids(self, user) -> set[int]:
         """Kept for the request, as machina keeps its own forum lists (the same answer each
         time; several callers ask on one page). A fresh set each time: callers may change it."""
-        from machina.apps.forum.models import Forum
-
-        key = user.id if not user.is_anonymous else "anonymous"
+        key = user.id  # None for a visitor
         if key not in self._readable_forum_ids:
             if user.is_superuser:
-                ids = frozenset(Forum.objects.values_list("id", flat=True))
+                ids = frozenset(f.id for f in self._get_all_forums())
             else:
                 ids = frozenset(
                     f.id for f in self._get_forums_for_user(user, ["can_read_forum"], True)

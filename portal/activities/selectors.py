@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +17,9 @@ NO_SHOW_WINDOW_DAYS = 365
 
 
 def places_taken(*, activity: ActivityPage) -> int:
-    return (
-        Signup.objects.filter(activity=activity, status=Signup.Status.CONFIRMED).aggregate(
-            n=Coalesce(Sum("companions"), 0) + Count("pk")
-        )["n"]
-        or 0
-    )
+    return Signup.objects.filter(activity=activity, status=Signup.Status.CONFIRMED).aggregate(
+        n=Sum("companions", default=0) + Count("pk")
+    )["n"]
 
 
 def waiting_position(*, signup: Signup) -> int:

@@ -16,6 +16,8 @@ CACHE_HEADER = "X-Page-Cache"
 CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
 # Cache-Control directives that mean "not for anyone else" or "ask again every time".
 UNSHAREABLE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
+# The response headers the store rules read (Django's response headers ignore the case).
+SET_COOKIE, CACHE_CONTROL, VARY = "Set-Cookie", "Cache-Control", "Vary"
 
 
 @functools.cache
@@ -42,17 +44,17 @@ def _request_cacheable(request: HttpRequest) -> bool:
 def _response_storable(request: HttpRequest, response: HttpResponse) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
-    if response.cookies or response.has_header("Set-Cookie"):
+    if response.cookies or response.has_header(SET_COOKIE):
         return False
     directives = {
         d.split("=", 1)[0].strip().lower()
-        for d in cc_delim_re.split(response.get("Cache-Control", ""))
+        for d in cc_delim_re.split(response.get(CACHE_CONTROL, ""))
     }
     if directives & UNSHAREABLE_DIRECTIVES:
         return False
     # The key covers the cookies that matter (language; no session); anything else a response
     # varies on (Accept-Encoding after compression, User-Agent, "*") is not in the key.
-    varies = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+    varies = {v.strip().lower() for v in cc_delim_re.split(response.get(VARY, "")) if v.strip()}
     if varies - {"cookie"}:
         return False
     # Checked after the views ran: a view that logged someone in, or any user at all, means the

@@ -349,3 +349,66 @@ def test_a_change_of_the_default_member_grants_starts_fresh_entries(settings):
 
     assert with_defaults != without_defaults
     assert _rules_signature() == with_defaults  # the same grants in another order: one entry
+
+
+def test_the_kept_checker_answers_exactly_what_machinas_checker_answers(world, member, boards):
+    from machina.apps.forum_permission.checker import ForumPermissionChecker
+
+    public = boards[Board.Kind.MUTUAL_HELP].forum
+    owners = Board.objects.get(kind=Board.Kind.OWNERS).forum
+    asked = ["can_read_forum", "can_start_new_topics"]
+    machinas = ForumPermissionChecker(member)
+    expected = machinas.get_perms_for_forumlist([public, owners], asked)
+    kept = ClubPermissionHandler()._get_checker(member)
+
+    # Only the codenames asked about, computed the first time and kept the second.
+    assert expected == {public: {"can_read_forum", "can_start_new_topics"}, owners: set()}
+    assert kept.get_perms_for_forumlist([public, owners], asked) == expected
+    assert kept.get_perms_for_forumlist([public, owners], asked) == expected
+    # machina asks about the global grants with the board None.
+    assert machinas.get_perms(None)
+    assert sorted(kept.get_perms(None)) == sorted(machinas.get_perms(None))
+
+
+def test_a_readers_kept_answers_and_the_version_come_in_one_cache_read(world, member, monkeypatch):
+    warm = ClubPermissionHandler()
+    assert warm.can_read_forum(Board.objects.get(kind=Board.Kind.MUTUAL_HELP).forum, member)
+    warm.permissions_save()
+    single_reads, many_reads = [], []
+    read, read_many = permissions.cache.get, permissions.cache.get_many
+
+    def recorded_read(key, *args, **kwargs):
+        if not many_reads or many_reads[-1] is not None:  # LocMemCache's get_many calls get()
+            single_reads.append(key)
+        return read(key, *args, **kwargs)
+
+    def recorded_read_many(keys, *args, **kwargs):
+        many_reads.append(None)
+        try:
+            return read_many(keys, *args, **kwargs)
+        finally:
+            many_reads[-1] = list(keys)
+
+    monkeypatch.setattr(permissions.cache, "get", recorded_read)
+    monkeypatch.setattr(permissions.cache, "get_many", recorded_read_many)
+
+    stored = ClubPermissionHandler()._permissions_for(member)
+
+    assert stored.answers, "the answers the first handler learnt"
+    assert len(many_reads) == 1 and PERMISSIONS_VERSION_KEY in many_reads[0]
+    assert single_reads == []  # the version was there: no second round trip for it
+
+
+def test_saving_again_without_learning_anything_writes_nothing(world, member, monkeypatch):
+    handler = ClubPermissionHandler()
+    assert handler.can_read_forum(Board.objects.get(kind=Board.Kind.MUTUAL_HELP).forum, member)
+    written = []
+    write = permissions.cache.set
+    monkeypatch.setattr(
+        permissions.cache, "set", lambda key, *a, **kw: written.append(key) or write(key, *a, **kw)
+    )
+
+    handler.permissions_save()
+    handler.permissions_save()
+
+    assert len(written) == 1  # the positive control is the first save's write

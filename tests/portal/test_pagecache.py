@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
 from django.http import HttpResponse, StreamingHttpResponse
@@ -19,6 +20,7 @@ from forum.boards.models import AcceptedAnswer, Board, TopicVisibility
 from forum.cases.models import Case
 from portal.members.models import MemberProfile
 from portal.pagecache import services
+from portal.pagecache.middleware import _response_storable
 from tests.cms.conftest import make_article, make_chapter, make_merchant, publish_child
 from tests.conftest import make_topic
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -842,3 +844,37 @@ def test_excluded_paths_match_from_the_start_of_the_path(settings, db):
     settings.PAGE_CACHE_EXCLUDE = ["plain/"]  # a pattern inside the path, not at its start
     visit("/plain/")
     assert visit("/plain/")[HEADER] == "hit"
+
+
+def test_a_response_without_cache_control_or_vary_is_stored(rf):
+    # Through the whole stack every response carries Vary: Cookie; the rule must not need it.
+    request = rf.get("/plain/")
+    request.user = AnonymousUser()
+    response = HttpResponse("plain")
+
+    assert not response.has_header("Vary") and not response.has_header("Cache-Control")
+    assert _response_storable(request, response)
+
+
+def test_a_response_made_before_any_user_was_attached_is_not_stored(rf):
+    # A middleware ahead of AuthenticationMiddleware may answer: whom the page is for is unknown.
+    request = rf.get("/plain/")
+
+    assert not _response_storable(request, HttpResponse("plain"))
+    request.user = AnonymousUser()  # the positive control: the same response for a visitor
+    assert _response_storable(request, HttpResponse("plain"))
+
+
+def test_with_a_cache_that_keeps_nothing_visitors_get_the_page_rendered(settings, db):
+    settings.ROOT_URLCONF = __name__
+    settings.PAGE_CACHE_CHECK_SECONDS = 0  # read the generation now, not one remembered earlier
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+    first, again = visit("/plain/"), visit("/plain/")
+
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content == b"plain"
+    assert HEADER not in first and HEADER not in again  # no generation: neither served nor stored
