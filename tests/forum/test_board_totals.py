@@ -5,6 +5,8 @@ reader: hidden topics of each kind (staff-only with and without a routed case, u
 announcements of each), kept or not between requests, and after a change.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -169,6 +171,27 @@ def test_a_filtered_list_is_still_counted(client, board, member):
     client.force_login(member)
     response = client.get(forum_url(forum), {"solved": "unsolved"})
     assert response.context["paginator"].count == _listed_count(forum, member)
+
+
+def test_the_page_links_keep_the_solved_filter(client, board, member, monkeypatch):
+    forum, _readers = board
+    monkeypatch.setattr(ForumView, "paginate_by", 2)
+    client.force_login(member)
+
+    filtered = client.get(forum_url(forum), {"solved": "unsolved"}).content.decode()
+    plain = client.get(forum_url(forum)).content.decode()
+    unknown = client.get(forum_url(forum), {"solved": '"><b>x'}).content.decode()
+
+    def page_links(html):
+        return set(re.findall(r'href="(\?[^"]*page=\d+)"', html))
+
+    assert "?solved=unsolved&amp;page=2" in page_links(filtered)
+    assert all(link.startswith("?solved=unsolved&amp;page=") for link in page_links(filtered))
+    assert "?page=2" in page_links(plain)
+    assert all(link.startswith("?page=") for link in page_links(plain))
+    # Only the two known filters are carried; anything else is not echoed into the links.
+    assert all(link.startswith("?page=") for link in page_links(unknown))
+    assert "<b>x" not in unknown
 
 
 def _queries(client, url, **params) -> int:

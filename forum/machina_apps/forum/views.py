@@ -104,5 +104,8 @@ class ForumView(MachinaForumView):
         board = Board.objects.filter(forum=forum).first()
         context["board"] = board
         context["solved_filter"] = self.request.GET.get("solved", "")
+        if context["solved_filter"] in self.SOLVED_FILTERS:
+            # The page links keep the filter (partials/pagination.html).
+            context["page_query"] = f"solved={context['solved_filter']}"
         context["can_filter_solved"] = bool(board and board.kind == Board.Kind.MUTUAL_HELP)
         return context
