@@ -13,16 +13,15 @@ be the same share them. Building the key costs no query; the rows are read with 
 ``FORUM_TOPIC_ROWS_CACHE`` (on by default) switches the keeping off, to compare.
 """
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from machina.apps.forum_member.shortcuts import get_forum_member_display_name
 from machina.conf import settings as machina_settings
+
+from portal.fragments import content_digest, fragments_kept
 
 ROW_TEMPLATE = "forum_conversation/_topic_row.html"
 ROW_KEY_PREFIX = "forum:topic-row:"
@@ -65,8 +64,7 @@ def _row_key(topic, unread: bool) -> str | None:
         get_forum_member_display_name(last.poster) if last else "",
         unread,
     )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"{ROW_KEY_PREFIX}{digest}"
+    return f"{ROW_KEY_PREFIX}{content_digest(*parts)}"
 
 
 def topic_rows_render(*, topics, unread_topics, force_all_unread: bool = False) -> str:
@@ -80,15 +78,5 @@ def topic_rows_render(*, topics, unread_topics, force_all_unread: bool = False) 
     if not getattr(settings, "FORUM_TOPIC_ROWS_CACHE", True):
         return mark_safe("".join(render(topic, unread) for topic, unread in rows))
     keys = [_row_key(topic, unread) for topic, unread in rows]
-    found = cache.get_many([key for key in keys if key])
-    html, missing = [], {}
-    for (topic, unread), key in zip(rows, keys, strict=True):
-        row = found.get(key) if key else None
-        if row is None:
-            row = render(topic, unread)
-            if key:
-                missing[key] = row
-        html.append(row)
-    if missing:
-        cache.set_many(missing, timeout=ROWS_TIMEOUT)
+    html = fragments_kept(rows, keys, lambda row: render(*row), timeout=ROWS_TIMEOUT)
     return mark_safe("".join(html))

@@ -22,10 +22,7 @@ forms' ``next``) is rendered as a fixed placeholder and put in afterwards.
 then rendered on every request by the same template.
 """
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -34,6 +31,7 @@ from django.utils.safestring import mark_safe
 
 from forum.cases import presenters, selectors
 from forum.cases.models import Case
+from portal.fragments import content_digest, fragments_kept
 
 ROW_KEY_PREFIX = "cases:queue-row:"
 # Bounds what the cache keeps of pages nobody opens again; a row costs a render to rebuild.
@@ -105,10 +103,6 @@ def row_values(case, *, show_pii: bool, now, labels: dict, department_name=None)
     }
 
 
-def _digest(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
 def rendered_rows(values: list[dict], *, template_name: str, request, page_context=None):
     """Each row's HTML, in order: read with one ``get_many``, the missing ones rendered and
     kept. ``page_context`` is what the row template reads besides its row (the same for every
@@ -117,27 +111,22 @@ def rendered_rows(values: list[dict], *, template_name: str, request, page_conte
     page_context = page_context or {}
     context = {**page_context, "csrf_token": _CSRF_SLOT, "next_slot": _NEXT_SLOT}
     if getattr(settings, "FORUM_QUEUE_ROWS_CACHE", True):
-        common = _digest(
+        common = content_digest(
             template_name,
             template.template.source,
             translation.get_language(),
             timezone.get_current_timezone_name(),
             sorted(page_context.items()),
         )
-        keys = [f"{ROW_KEY_PREFIX}{_digest(common, sorted(row.items()))}" for row in values]
-        kept = cache.get_many(keys)
+        keys = [f"{ROW_KEY_PREFIX}{content_digest(common, sorted(row.items()))}" for row in values]
     else:
-        keys, kept = [None] * len(values), {}
-    fragments, missing = [], {}
-    for key, row in zip(keys, values, strict=True):
-        html = kept.get(key) if key else None
-        if html is None:
-            html = template.render({**context, "row": row})
-            if key:
-                missing[key] = html
-        fragments.append(html)
-    if missing:
-        cache.set_many(missing, timeout=ROWS_TIMEOUT)
+        keys = [None] * len(values)
+    fragments = fragments_kept(
+        values,
+        keys,
+        lambda row: template.render({**context, "row": row}),
+        timeout=ROWS_TIMEOUT,
+    )
     personal = {}
     return [_personal_parts(html, request, personal) for html in fragments]
 

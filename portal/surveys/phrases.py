@@ -31,9 +31,10 @@ from django.utils import timezone
 from forum.insight.mining import phrase_text, phrases, prepare, runs
 from portal.surveys.models import SurveyAnswer, SurveyPage, SurveyPhrase, SurveyTextPhrases
 from portal.surveys.questions import Question
+from portal.surveys.selectors import MIN_GROUP
 
-# The small-group rule (selectors.MIN_GROUP): fewer answers than this give no phrase.
-MIN_ANSWERS = 5
+# The small-group rule of the results: fewer answers than this give no phrase.
+MIN_ANSWERS = MIN_GROUP
 # The newest answers mined per question; older ones add little to what recurs now.
 MINING_LIMIT = 5000
 TOP_PHRASES = 10
