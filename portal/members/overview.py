@@ -19,7 +19,6 @@ every request, outside the kept parts. An entry is only ever read for its own me
 in the database by hand show within ``OVERVIEW_TIMEOUT``.
 """
 
-import hashlib
 import uuid
 
 from django.conf import settings
@@ -28,6 +27,8 @@ from django.db import transaction
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from portal.fragments import content_digest
 
 VERSION_KEY_PREFIX = "members:overview:version:"
 GENERATION_KEY = "members:overview:generation"
@@ -93,17 +94,13 @@ def member_overview_parts(*, user, compute) -> dict[str, str]:
     if versions is None:
         return _render(user, compute)
     sources = "".join(get_template(path).template.source for path in SOURCES)
-    digest = hashlib.sha256(
-        repr(
-            (
-                user.pk,
-                versions,
-                translation.get_language(),
-                timezone.get_current_timezone_name(),
-                sources,
-            )
-        ).encode()
-    ).hexdigest()
+    digest = content_digest(
+        user.pk,
+        versions,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        sources,
+    )
     key = f"{FRAGMENT_KEY_PREFIX}{user.pk}:{digest}"
     parts = cache.get(key)
     if parts is None:
