@@ -138,6 +138,11 @@ class ClubPermissionHandler(PermissionHandler):
             )
         return self._topic_visibility_cache[key]
 
+    def topic_visible_remember(self, topic, user) -> None:
+        """Record that the reader may see the topic, known otherwise (a kept page of it was
+        rendered for their kind: portal.pagecache.members)."""
+        self._topic_visibility_cache[(topic.pk, user.pk)] = True
+
     def can_add_post(self, topic, user):
         return super().can_add_post(topic, user) and self.can_see_topic(topic, user)
 

@@ -21,12 +21,16 @@ from django.utils.safestring import mark_safe
 from machina.apps.forum_member.shortcuts import get_forum_member_display_name
 from machina.conf import settings as machina_settings
 
+from forum.boards.holes import topic_unread_arg
 from portal.fragments import content_digest, fragments_kept
+from portal.pagecache.holes import hole_marker, holes_deferred
 
 ROW_TEMPLATE = "forum_conversation/_topic_row.html"
 ROW_KEY_PREFIX = "forum:topic-row:"
 # A row's key changes with what it shows; the timeout only bounds what a quiet forum keeps.
 ROWS_TIMEOUT = 24 * 3600
+# A row whose unread marker is the reader's hole (its key says so: it is kept apart).
+HOLE = "hole"
 
 
 def _accepted(topic) -> bool:
@@ -36,7 +40,7 @@ def _accepted(topic) -> bool:
         return False
 
 
-def _row_key(topic, unread: bool) -> str | None:
+def _row_key(topic, unread: bool | str) -> str | None:
     if topic.poster is None or (topic.last_post_id and topic.last_post.poster is None):
         return None
     last = topic.last_post
@@ -62,18 +66,30 @@ def _row_key(topic, unread: bool) -> str | None:
         last.created.isoformat() if last else "",
         last.poster_id if last else "",
         get_forum_member_display_name(last.poster) if last else "",
+        topic.last_post_on.isoformat() if topic.last_post_on else "",
         unread,
     )
     return f"{ROW_KEY_PREFIX}{content_digest(*parts)}"
 
 
-def topic_rows_render(*, topics, unread_topics, force_all_unread: bool = False) -> str:
-    unread_ids = {topic.pk for topic in unread_topics or ()}
-    rows = [(topic, bool(force_all_unread) or topic.pk in unread_ids) for topic in topics]
+def topic_rows_render(
+    *, topics, unread_topics, force_all_unread: bool = False, request=None
+) -> str:
+    """The rows' HTML. On a page whose holes are filled later (portal.pagecache.holes), a row's
+    unread marker is the reader's ``topic_unread`` hole, and ``unread_topics`` is not read."""
+    if holes_deferred(request) and not force_all_unread:
+        rows = [(topic, HOLE) for topic in topics]
+    else:
+        unread_ids = {topic.pk for topic in unread_topics or ()}
+        rows = [(topic, bool(force_all_unread) or topic.pk in unread_ids) for topic in topics]
     template = get_template(ROW_TEMPLATE)
 
     def render(topic, unread):
-        return template.render({"topic": topic, "unread": unread})
+        if unread == HOLE:
+            unread_class = mark_safe(hole_marker("topic_unread", topic_unread_arg(topic)))
+        else:
+            unread_class = "unread" if unread else ""
+        return template.render({"topic": topic, "unread_class": unread_class})
 
     if not getattr(settings, "FORUM_TOPIC_ROWS_CACHE", True):
         return mark_safe("".join(render(topic, unread) for topic, unread in rows))

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.middleware.ForumPermissionMiddleware",
+    # Last: it serves members' kept pages once the view is known (MEMBER_PAGE_CACHE below).
+    "portal.pagecache.members.MemberPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -127,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "machina.core.context_processors.metadata",
                 "portal.context_processors.site",
+                # After Django's csrf processor: replaces the token on pages filled later.
+                "portal.pagecache.context_processors.deferred_csrf",
             ],
         },
     },
@@ -203,6 +207,22 @@ CACHES["pages"] = {
     "LOCATION": "kehuhui-pages",
     "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_PAGES},
+}
+# --- Members' pages kept per reader kind (portal.pagecache.members) ----------------------
+# The views below are rendered once per kind of reader (visitors with a session, members by
+# their groups; staff, moderators and a page's own authors each alone) and kept in each worker's
+# memory under the page cache's generation; what is each reader's own (header, links, the
+# subscribe button, unread markers, CSRF tokens) is filled in per request. Their holes are filled
+# late whether or not pages are kept, so MEMBER_PAGE_CACHE only switches the keeping.
+MEMBER_PAGE_CACHE = env.bool("MEMBER_PAGE_CACHE", default=True)
+MEMBER_PAGE_CACHE_SECONDS = env.int("MEMBER_PAGE_CACHE_SECONDS", default=120)
+MEMBER_PAGE_CACHE_MAX_PAGES = env.int("MEMBER_PAGE_CACHE_MAX_PAGES", default=300)
+MEMBER_PAGE_CACHE_VIEWS = frozenset({"forum_conversation:topic", "forum:forum"})
+CACHES["member_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kehuhui-member-pages",
+    "TIMEOUT": MEMBER_PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": MEMBER_PAGE_CACHE_MAX_PAGES},
 }
 # Never cached: regular expressions matched at the start of the path. Anything personal or that
 # writes belongs here (a visitor's request there is not cached even when it answers 200).

@@ -43,6 +43,9 @@ WHITENOISE_AUTOREFRESH = True
 # The page cache is invalidated after commits, which never happen inside a test's transaction:
 # off here, on in the tests that exercise it (tests/portal/test_pagecache.py).
 PAGE_CACHE = False
+# Likewise for members' kept pages (tests/portal/test_member_pages.py switches it on); their
+# holes are filled late in every test all the same.
+MEMBER_PAGE_CACHE = False
 # Every request reads the generation from the default cache, which each test starts empty.
 PAGE_CACHE_CHECK_SECONDS = 0
 

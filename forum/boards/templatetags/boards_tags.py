@@ -86,11 +86,14 @@ def attachment_size(attachment) -> int | None:
         return None
 
 
-@register.simple_tag
-def topic_rows(topics, unread_topics, force_all_unread=False):
+@register.simple_tag(takes_context=True)
+def topic_rows(context, topics, unread_topics, force_all_unread=False):
     """A topic list's rows, each kept between requests (forum.boards.topic_rows)."""
     from forum.boards.topic_rows import topic_rows_render
 
     return topic_rows_render(
-        topics=topics, unread_topics=unread_topics, force_all_unread=force_all_unread
+        topics=topics,
+        unread_topics=unread_topics,
+        force_all_unread=force_all_unread,
+        request=context.get("request"),
     )

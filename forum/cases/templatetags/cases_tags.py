@@ -2,6 +2,7 @@ from django import template
 
 from forum.cases import forms, presenters, services
 from forum.cases.models import Case
+from portal.pagecache.members import page_involves
 
 register = template.Library()
 
@@ -14,6 +15,14 @@ def case_panel(context, topic):
     case = (
         Case.objects.filter(topic=topic).select_related("department", "category", "topic").first()
     )
+    if case is not None and request is not None:
+        # The case's member gets their own actions, which also follow the clock (reopening is
+        # open for CASE_REOPEN_DAYS): their page is never kept (portal.pagecache.members).
+        member_id = case.member_id_for_case
+        reader_pk = getattr(user, "pk", None)
+        page_involves(
+            request, user_ids=[member_id], keep=reader_pk is None or reader_pk != member_id
+        )
     return {
         "case": case,
         "topic": topic,

@@ -16,6 +16,8 @@ from forum.boards.models import Board
 from forum.boards.pagination import CountedPaginator
 from forum.boards.selectors import board_topics_total, forum_tree_for_user, topics_for_forum
 from forum.visibility import readable_forum_ids, topic_visibility_q
+from portal.pagecache.holes import holes_deferred
+from portal.pagecache.members import page_involves
 
 
 class IndexView(MachinaIndexView):
@@ -97,9 +99,17 @@ class ForumView(MachinaForumView):
                 permission_handler=self.request.forum_permission_handler,
             )
         )
+        if context["sub_forums"]:
+            # Their unread markers are the reader's and are not holes: not kept.
+            page_involves(self.request, keep=False)
         context["announces"] = self._announces()
-        context["unread_topics"] = TrackingHandler(self.request).get_unread_topics(
-            list(context[self.context_object_name]) + context["announces"], user
+        # Where the rows' unread markers are the reader's holes, nobody's marks are read here.
+        context["unread_topics"] = (
+            []
+            if holes_deferred(self.request)
+            else TrackingHandler(self.request).get_unread_topics(
+                list(context[self.context_object_name]) + context["announces"], user
+            )
         )
         board = Board.objects.filter(forum=forum).first()
         context["board"] = board

@@ -14,10 +14,12 @@ from machina.apps.forum_conversation import views as machina_views
 from forum.author_counts import author_visible_post_counts
 from forum.boards import posting
 from forum.boards.answers import can_accept_answer
+from forum.boards.holes import page_topic_remember
 from forum.boards.models import AcceptedAnswer, Board
 from forum.cases.selectors import official_reply_departments
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
+from portal.pagecache.members import page_involves
 
 
 class TopicView(machina_views.TopicView):
@@ -87,6 +89,15 @@ class TopicView(machina_views.TopicView):
         context["official_ids"] = official_reply_departments(topic=topic)
         _posters_visible_posts_count_set(
             posts=context["posts"], user=user, permission_handler=handler
+        )
+        # The page differs for the authors on it (edit and report links, the accept button)
+        # and, with a poll, for everyone (portal.pagecache.members).
+        page_topic_remember(self.request, topic)
+        page_involves(
+            self.request,
+            user_ids=[topic.poster_id, *(post.poster_id for post in context["posts"])],
+            shareable=context.get("poll") is None,
+            topic=topic.pk,
         )
         context["posts_cache_key"] = topic_posts_cache_key(
             user=user,
