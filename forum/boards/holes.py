@@ -140,7 +140,9 @@ def topic_unread_hole(request, args: list[str]) -> dict[str, str]:
             )
         )
     unread = {topic.pk for topic in TrackingHandler(request).get_unread_topics(topics, user)}
-    return {arg: "unread" if topic.pk in unread else "" for arg, topic in zip(args, topics)}
+    return {
+        arg: "unread" if topic.pk in unread else "" for arg, topic in zip(args, topics, strict=True)
+    }
 
 
 @page_hit_hook("forum_conversation:topic")

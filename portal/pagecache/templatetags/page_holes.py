@@ -1,4 +1,4 @@
-"""``{% hole "name" arg %}``: a part of the page that belongs to its reader (portal.pagecache.holes)."""
+"""``{% hole "name" arg %}``: a part of the page that is its reader's (portal.pagecache.holes)."""
 
 from django import template
 from django.utils.safestring import mark_safe
