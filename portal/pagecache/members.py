@@ -163,14 +163,13 @@ def reader_kind(request: HttpRequest, generation: int | None) -> tuple[str, bool
 
 
 def _page_id(request: HttpRequest) -> str:
-    query = sorted(request.GET.lists())
+    # The query as given (the page repeats it: the language switch's "next").
     parts = (
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         request.scheme,
         request.get_host(),
-        request.path,
-        repr(query),
+        request.get_full_path(),
     )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
