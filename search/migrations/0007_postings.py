@@ -63,11 +63,6 @@ POSTGRESQL = [
         RETURN NULL;
     END $$
     """,
-    "INSERT INTO search_posting (term, created, document_id, forum_id) "
-    "SELECT word.lexeme, document.created, document.id, document.forum_id "
-    "FROM search_searchdocument AS document, unnest(document.search_vector) AS word",
-    "CREATE INDEX search_posting_term ON search_posting (term, created, document_id) "
-    "INCLUDE (forum_id)",
     "CREATE TRIGGER search_posting_ai AFTER INSERT ON search_searchdocument "
     "REFERENCING NEW TABLE AS added_rows FOR EACH STATEMENT "
     "EXECUTE FUNCTION search_posting_add()",
@@ -79,6 +74,13 @@ POSTGRESQL = [
     "EXECUTE FUNCTION search_posting_replace()",
     "CREATE TRIGGER search_posting_at AFTER TRUNCATE ON search_searchdocument "
     "FOR EACH STATEMENT EXECUTE FUNCTION search_posting_clear()",
+    # After the triggers: their lock holds other writers off until this commits, so the
+    # backfill misses no document written meanwhile. The index is built once, after it.
+    "INSERT INTO search_posting (term, created, document_id, forum_id) "
+    "SELECT word.lexeme, document.created, document.id, document.forum_id "
+    "FROM search_searchdocument AS document, unnest(document.search_vector) AS word",
+    "CREATE INDEX search_posting_term ON search_posting (term, created, document_id) "
+    "INCLUDE (forum_id)",
     # The most common words' frequencies choose which word's postings a search walks.
     "ALTER TABLE search_posting ALTER COLUMN term SET STATISTICS 1000",
     "ANALYZE search_posting",
