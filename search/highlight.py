@@ -1,6 +1,7 @@
 """Highlighted snippets: the reader's words marked in escaped text; only <mark> is HTML."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -10,6 +11,12 @@ LEAD_CHARS = 40
 
 
 def _pattern(terms) -> re.Pattern | None:
+    return _compiled(tuple(terms))
+
+
+# A page highlights twenty titles and snippets with the same words: one pattern for them all.
+@lru_cache(maxsize=64)
+def _compiled(terms: tuple[str, ...]) -> re.Pattern | None:
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not terms:
         return None

@@ -19,7 +19,8 @@ KIND_PARAMS = {
 
 
 def _names(model, ids, attribute="name") -> dict:
-    return {o.pk: getattr(o, attribute) for o in model.objects.filter(pk__in=list(ids))}
+    # Plain values: a board is an mptt model whose instances cost more to build than to read.
+    return dict(model.objects.filter(pk__in=list(ids)).values_list("pk", attribute))
 
 
 def _status_label(value: str) -> str:

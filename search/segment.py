@@ -9,6 +9,7 @@ Documents are cut "for search" (a long word also yields its shorter words: åœ°ä¸
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import rjieba
 
@@ -57,6 +58,8 @@ class ParsedQuery:
         return not self.words
 
 
+# SearchQuery.parsed asks again at each step of one search; the answer is a frozen value.
+@lru_cache(maxsize=256)
 def parse_query(raw: str) -> ParsedQuery:
     text = " ".join((raw or "").split())[:MAX_QUERY_CHARS]
     phrases = []

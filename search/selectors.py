@@ -19,6 +19,11 @@ def audience_for(*, user, permission_handler) -> Audience:
     )
 
 
-def site_search(*, query: SearchQuery, user, permission_handler) -> SearchResults:
-    audience = audience_for(user=user, permission_handler=permission_handler)
+def site_search(
+    *, query: SearchQuery, user, permission_handler, audience: Audience | None = None
+) -> SearchResults:
+    """`audience`, when the caller worked it out already for the same user and handler, saves
+    asking machina for the readable boards twice on one page."""
+    if audience is None:
+        audience = audience_for(user=user, permission_handler=permission_handler)
     return get_backend().search(query, audience=audience)

@@ -103,7 +103,10 @@ def search(request):
     if parsed.words or filtered:
         try:
             results = site_search(
-                query=query, user=request.user, permission_handler=request.forum_permission_handler
+                query=query,
+                user=request.user,
+                permission_handler=request.forum_permission_handler,
+                audience=audience,
             )
         except BackendUnavailable:
             logger.exception("search engine unavailable")

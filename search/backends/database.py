@@ -8,6 +8,7 @@ reader's permissions and the filters are one SQL query; facets are one grouped q
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -32,7 +33,8 @@ from search.models import DocumentKind, SearchDocument
 from search.segment import segment_for_index
 
 TABLE = SearchDocument._meta.db_table
-# Positions in a candidate row: id, created, the facet fields, score.
+# Positions in a candidate row: id, created (seconds since the epoch: hundreds of rows a search,
+# and a float costs a fraction of what turning text into a datetime does), the facet fields, score.
 ID, CREATED = 0, 1
 FACET_POSITION = {name: 2 + n for n, name in enumerate(FACETS)}
 SCORE = 2 + len(FACETS)
@@ -66,6 +68,20 @@ DOCUMENT_FIELDS = [
 COLUMNS = ["kind", "object_id", *DOCUMENT_FIELDS]
 BATCH_TABLE = "search_document_batch"  # temporary, per connection
 REBUILD_KEYS = "search_rebuild_keys"  # unlogged, lives while a rebuild runs (and resumes)
+CANDIDATE_FIELDS = ["id", "epoch", *FACETS]
+EPOCH_SQL = {
+    "postgresql": f"date_part('epoch', {TABLE}.created)",
+    # Django stores 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC: whole seconds plus the fraction.
+    "sqlite": f"CAST(strftime('%%s', {TABLE}.created) AS REAL) "
+    f"+ CAST(substr({TABLE}.created, 20) AS REAL)",
+}
+# One row per word of a document, kept by triggers (PostgreSQL; migration 0007).
+POSTINGS = "search_posting"
+# Filters a search through the postings applies without leaving the walk of one word's
+# postings; with any other (type, housing project, department, status) the GIN index answers.
+POSTING_FILTERS = {"forum_id"}
+# How long the most common words' frequencies (which word's postings to walk) are kept.
+WORD_FREQUENCIES_SECONDS = 600
 
 
 def audience_q(audience: Audience) -> Q:
@@ -196,8 +212,13 @@ class DatabaseBackend(SearchBackend):
                     "AS k WHERE k.kind = live.kind AND k.object_id = live.object_id)"
                 )
                 cursor.execute(f"DROP TABLE {REBUILD_KEYS}")
+            _postings_repair()
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {TABLE}")
+                # After a bulk load the visibility map lets one-word searches read the postings'
+                # index alone; VACUUM cannot run inside a transaction (a test's, say).
+                statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+                cursor.execute(f"{statement} {POSTINGS}")
             return
         started = datetime.datetime.fromisoformat(target)
         SearchDocument.objects.filter(indexed_at__lt=started).delete()
@@ -255,7 +276,7 @@ class DatabaseBackend(SearchBackend):
         rows, capped = self._candidates(query, audience, rank=relevance)
         facets = self._facets(query, audience, rows)
         if relevance:
-            rows.sort(key=lambda row: (-row[SCORE], -row[CREATED].timestamp(), -row[ID]))
+            rows.sort(key=lambda row: (-row[SCORE], -row[CREATED], -row[ID]))
         start = (max(query.page, 1) - 1) * query.per_page
         page_ids = [row[ID] for row in rows[start : start + query.per_page]]
         scores = {row[ID]: row[SCORE] for row in rows} if relevance else {}
@@ -288,10 +309,10 @@ class DatabaseBackend(SearchBackend):
         in one post of a hundred (45 ms instead of 200 at 1M posts).
         """
         limit = self.candidates
-        fields = ["id", "created", *FACETS]
-        if rank:
-            fields.append("score")
-        base = self._base(query, audience, without=without, rank=rank)
+        fields = CANDIDATE_FIELDS + (["score"] if rank else [])
+        if self._uses_postings(query, audience, without=without):
+            return self._posting_candidates(query, audience, without=without, rank=rank)
+        base = self._base(query, audience, without=without, rank=rank).annotate(epoch=self._epoch())
         if query.sort == SORT_OLDEST:
             windows = [None]
             base = base.order_by("created", "id")
@@ -306,6 +327,83 @@ class DatabaseBackend(SearchBackend):
             rows = _with_fallback(lambda qs=queryset: list(qs.values_list(*fields)[: limit + 1]))
             if len(rows) > limit:
                 break
+        if not rank:
+            rows = [(*row, 0.0) for row in rows]
+        return rows[:limit], len(rows) > limit
+
+    def _epoch(self) -> RawSQL:
+        return RawSQL(EPOCH_SQL[self.vendor], [], output_field=FloatField())
+
+    def _uses_postings(self, query: SearchQuery, audience: Audience, *, without="") -> bool:
+        if self.vendor != "postgresql" or not query.parsed.words:
+            return False
+        return set(query.filters(audience=audience, without=without)) <= POSTING_FILTERS
+
+    def _posting_candidates(self, query: SearchQuery, audience: Audience, *, without="", rank):
+        """The candidates by walking one word's postings in date order (PostgreSQL).
+
+        The walk reads the index of (word, created, document) newest first (oldest first for
+        that sort), skips boards the reader may not read inside the index, checks the other
+        words against their own postings, and fetches a document row only for a match; it
+        stops after `candidates` rows the reader may see. The word walked is the rarest by
+        the table's statistics, so the work grows with the candidate limit (or with that word's
+        postings), not with the documents in a date window.
+        """
+        limit = self.candidates
+        parsed = query.parsed
+        words = _lexemes(" ".join(parsed.words))
+        if not words:
+            return [], False
+        frequencies = _word_frequencies()
+        words.sort(key=lambda word: (frequencies.get(word, 0.0), word))
+        walked, others = words[0], words[1:]
+        where = [
+            f"{POSTINGS}.document_id = {TABLE}.id",
+            f"{POSTINGS}.term = %s",
+            f"({POSTINGS}.forum_id IS NULL OR {POSTINGS}.forum_id = ANY(%s))",
+        ]
+        params: list = [walked, sorted(audience.readable_forum_ids)]
+        for word in others:
+            where.append(
+                f"EXISTS (SELECT 1 FROM {POSTINGS} AS other WHERE other.term = %s "
+                f"AND other.created = {POSTINGS}.created "
+                f"AND other.document_id = {POSTINGS}.document_id)"
+            )
+            params.append(word)
+        filters = query.filters(audience=audience, without=without)
+        if "forum_id" in filters:
+            where.append(f"{POSTINGS}.forum_id = ANY(%s)")
+            params.append(list(filters["forum_id"]))
+        if query.date_from:
+            where.append(f"{POSTINGS}.created >= %s")
+            params.append(query.date_from)
+        if query.date_to:
+            where.append(f"{POSTINGS}.created < %s")
+            params.append(query.date_to)
+        queryset = SearchDocument.objects.filter(audience_q(audience))
+        for name, values in filters.items():
+            queryset = queryset.filter(**{f"{name}__in": values})
+        for phrase in parsed.phrases:
+            queryset = queryset.filter(Q(title__icontains=phrase) | Q(body__icontains=phrase))
+        queryset = queryset.extra(tables=[POSTINGS], where=where, params=params).annotate(
+            epoch=self._epoch()
+        )
+        fields = CANDIDATE_FIELDS + (["score"] if rank else [])
+        if rank:
+            queryset = queryset.annotate(
+                score=RawSQL(
+                    f"ts_rank({TABLE}.search_vector, plainto_tsquery('simple'::regconfig, %s))",
+                    [" ".join(parsed.words)],
+                    output_field=FloatField(),
+                )
+            )
+        created = RawSQL(f"{POSTINGS}.created", [])
+        document = RawSQL(f"{POSTINGS}.document_id", [])
+        if query.sort == SORT_OLDEST:
+            queryset = queryset.order_by(created.asc(), document.asc())
+        else:
+            queryset = queryset.order_by(created.desc(), document.desc())
+        rows = _with_fallback(lambda: list(queryset.values_list(*fields)[: limit + 1]))
         if not rank:
             rows = [(*row, 0.0) for row in rows]
         return rows[:limit], len(rows) > limit
@@ -342,19 +440,30 @@ def _with_fallback(run):
     a common word, slow for one that is common in the statistics but absent from recent posts.
     Past the budget the query is cancelled and run again with index scans off, so the
     full-text (GIN) index drives and the matches are sorted: bounded by how many there are.
+    Parallel workers are off for these queries: a walk that stops after a few hundred rows
+    paid more for starting them (10-15 ms) than it saved.
     """
     if connection.vendor != "postgresql":
         return run()
+    # SET LOCAL lasts to the end of the transaction: inside an outer one, put the values back.
+    outer = connection.in_atomic_block
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('statement_timeout'), "
-                "set_config('statement_timeout', %s, true)",
+                "current_setting('max_parallel_workers_per_gather'), "
+                "set_config('statement_timeout', %s, true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)",
                 [f"{PLAN_BUDGET_MS}ms"],
             )
-            previous = cursor.fetchone()[0]
+            timeout, workers = cursor.fetchone()[:2]
             rows = run()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            if outer:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true), "
+                    "set_config('max_parallel_workers_per_gather', %s, true)",
+                    [timeout, workers],
+                )
             return rows
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", "") != "57014":  # query_canceled
@@ -368,6 +477,62 @@ def _with_fallback(run):
         rows = run()
         cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [previous])
         return rows
+
+
+def _postings_repair() -> None:
+    """Rewrite the postings of every document whose count of postings is not its count of words
+    (and drop postings of documents that no longer exist), so a rebuild also mends the postings
+    table if anything but the triggers wrote to it. The triggers keep it right otherwise, so
+    this finds nothing; it costs one pass over each table."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE search_posting_wrong ON COMMIT DROP AS "
+            f"WITH counted AS (SELECT document_id, count(*) AS n FROM {POSTINGS} "
+            "GROUP BY document_id) "
+            "SELECT coalesce(document.id, counted.document_id) AS id "
+            f"FROM {TABLE} AS document FULL JOIN counted ON counted.document_id = document.id "
+            "WHERE coalesce(counted.n, 0) <> coalesce(length(document.search_vector), 0)"
+        )
+        cursor.execute("SELECT count(*) FROM search_posting_wrong")
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute(
+            f"DELETE FROM {POSTINGS} WHERE document_id IN (SELECT id FROM search_posting_wrong)"
+        )
+        cursor.execute(
+            f"INSERT INTO {POSTINGS} (term, created, document_id, forum_id) "
+            "SELECT word.lexeme, document.created, document.id, document.forum_id "
+            f"FROM {TABLE} AS document, unnest(document.search_vector) AS word "
+            "WHERE document.id IN (SELECT id FROM search_posting_wrong)"
+        )
+
+
+def _lexemes(text: str) -> list[str]:
+    """The words of `text` as PostgreSQL's 'simple' configuration indexes them (the postings'
+    terms), so a search through the postings matches exactly what the full-text match would."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(to_tsvector('simple'::regconfig, %s))", [text])
+        return list(cursor.fetchone()[0] or [])
+
+
+_frequencies: dict = {"at": -WORD_FREQUENCIES_SECONDS, "words": {}}
+
+
+def _word_frequencies() -> dict[str, float]:
+    """The share of postings of the most common words (PostgreSQL's statistics of the postings
+    table), kept for a few minutes in the process; a word not among them is rarer."""
+    now = time.monotonic()
+    if now - _frequencies["at"] >= WORD_FREQUENCIES_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'term'",
+                [POSTINGS],
+            )
+            row = cursor.fetchone()
+        words = dict(zip(row[0], row[1], strict=True)) if row and row[0] else {}
+        _frequencies.update(at=now, words=words)
+    return _frequencies["words"]
 
 
 def _table_exists(cursor, name: str) -> bool:
