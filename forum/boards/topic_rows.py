@@ -9,7 +9,8 @@ unread marker — so any change (a reply, a view, an edit of the subject, a name
 accepted answer, approval) gives a new key: nothing to invalidate, and readers whose rows would
 be the same share them. Building the key costs no query; the rows are read with one
 ``get_many``. On a page kept per reader kind (portal.pagecache.members) the unread marker is the
-reader's ``topic_unread`` hole instead (forum/boards/holes.py), under a key of its own. Rows of a topic without a poster (imported, anonymous) are rendered afresh.
+reader's ``topic_unread`` hole instead (forum/boards/holes.py), under a key of its own.
+Rows of a topic without a poster (imported, anonymous) are rendered afresh.
 
 ``FORUM_TOPIC_ROWS_CACHE`` (on by default) switches the keeping off, to compare.
 """
