@@ -13,13 +13,16 @@ def _visible(user) -> bool:
 
 
 def _waiting(user) -> int:
+    from forum.cases.counts import case_count
     from forum.cases.models import Case
 
     if is_moderator(user):
-        return Case.objects.filter(status=Case.Status.NEW).count()
-    return Case.objects.filter(
-        department_id__in=staff_department_ids(user), status__in=Case.OPEN_STATUSES
-    ).count()
+        return case_count(Case.objects.filter(status=Case.Status.NEW))
+    return case_count(
+        Case.objects.filter(
+            department_id__in=sorted(staff_department_ids(user)), status__in=Case.OPEN_STATUSES
+        )
+    )
 
 
 def triage_link_register() -> None:
