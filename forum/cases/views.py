@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum.cases import counts, forms, queue_rows, reports, selectors, services
+from forum.cases import counts, forms, navigation, queue_rows, reports, selectors, services
 from forum.cases.models import Case, Category, Department, DepartmentAlertPreference
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.member_views import page_of, personal_center_render
@@ -79,7 +79,7 @@ def _queue_rows(
     return [{"pk": row["pk"], "html": row_html} for row, row_html in zip(values, html, strict=True)]
 
 
-def _queue_page(request, cases, *, filters: dict):
+def _queue_page(request, cases, *, filters: dict, count_name: str):
     """The page of a queue asked for, paged over the sorted case ids alone, then that page's
     cases read as the plain values their rows show (``selectors.case_queue_rows``). With the
     joins in the paged query PostgreSQL hashed every topic before the sort (the sort keys are
@@ -87,14 +87,30 @@ def _queue_page(request, cases, *, filters: dict):
     joins touch one page of rows. No model instances: building them (cases, topics, authors,
     first posts with their rendered text) was most of the queues' time."""
     paginator = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE)
-    # The total kept while no case changes (forum/cases/counts.py); not with the clock's filters.
-    paginator.count = counts.case_count(cases, depends_on_clock=bool(filters.get("due")))
+    # The total kept while no case changes (forum/cases/counts.py); not with the clock's
+    # filters. Read with the header's count of waiting cases, which the page shows too.
+    user = request.user
+    header = navigation.waiting_count(user)[0] if navigation.staff_link_visible(user) else None
+    counts.case_counts_prefetch(user, [name for name in (count_name, header) if name])
+    paginator.count = counts.case_count(
+        user=user,
+        name=count_name,
+        compute=cases.count,
+        depends_on_clock=bool(filters.get("due")),
+    )
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     found = selectors.case_queue_rows(cases, ids=ids)
     # A case deleted between the two reads is left out, as it would be a moment later.
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
+
+
+def _count_name(queue, filters: dict, user) -> str:
+    """The kept total's name for a queue: the queue, every filter's value, and the reader only
+    where the filter is theirs ("mine")."""
+    chosen = sorted((name, str(value)) for name, value in filters.items() if name != "user")
+    return counts.count_name(queue, chosen, user.pk if filters.get("owner") == "me" else None)
 
 
 def _housing_projects() -> list[tuple[int, str]]:
@@ -123,7 +139,9 @@ def queue(request):
     )
     filters = {**filter_form.filters(), "user": user}
     cases = selectors.case_list_for_triage(filters=filters)
-    page = _queue_page(request, cases, filters=filters)
+    page = _queue_page(
+        request, cases, filters=filters, count_name=_count_name("triage", filters, user)
+    )
     names = {d.code: d.name for d in every_department}
     rows = _queue_rows(
         request,
@@ -139,6 +157,7 @@ def queue(request):
         "cases/queue.html",
         {
             "filter_form": filter_form,
+            "filters_html": queue_rows.filters_rendered(filter_form),
             "page": page,
             "rows": rows,
             "departments": departments,
@@ -172,13 +191,19 @@ def department_queue(request, code: str):
     )
     filters = {**filter_form.filters(), "user": request.user}
     cases = selectors.case_list_for_department(department=department, filters=filters)
-    page = _queue_page(request, cases, filters=filters)
+    page = _queue_page(
+        request,
+        cases,
+        filters=filters,
+        count_name=_count_name(("department", department.pk), filters, request.user),
+    )
     return render(
         request,
         "cases/department_queue.html",
         {
             "department": department,
             "filter_form": filter_form,
+            "filters_html": queue_rows.filters_rendered(filter_form),
             "page": page,
             "rows": _queue_rows(
                 request,
