@@ -197,8 +197,8 @@ def filters_rendered(filter_form) -> str:
             field.html_name,
             field.id_for_label,
             str(field.label),
-            "%s" % (field.value(),),
-            [("%s" % (value,), str(label)) for value, label in field.field.choices],
+            str(field.value()),
+            [(str(value), str(label)) for value, label in field.field.choices],
         )
         for field in filter_form
     ]
