@@ -59,18 +59,9 @@ def _label(labels: dict, name: str, value) -> str:
     return labels[name].get(value, str(value))
 
 
-def lookup_names(*, departments, projects, categories) -> dict[str, dict]:
+def lookup_names(*, departments, projects) -> dict[str, dict]:
     """The small tables' names by id, as the rows read them (``row_values``)."""
-    return {
-        "department": {d.pk: d.name for d in departments},
-        "project": dict(projects),
-        "category": dict(categories),
-    }
-
-
-def category_ids(rows) -> set[int]:
-    """The categories the page's rows name (chosen and suggested), to read their names."""
-    return {pk for row in rows for pk in (row["category_id"], row["suggested_category_id"]) if pk}
+    return {"department": {d.pk: d.name for d in departments}, "project": dict(projects)}
 
 
 def _public_name(display_name, username) -> str:
@@ -84,10 +75,9 @@ def row_values(row: dict, *, show_pii: bool, now, labels: dict, names: dict, dep
     (presenters.department_namer), for the triage queue, which shows them."""
     email = (row["poster_email"] or "") if row["poster_id"] else ""
     excerpt = row["excerpt"] or ""
-    departments, categories = names["department"], names["category"]
-    department_id, category_id = row["department_id"], row["category_id"]
+    departments = names["department"]
+    department_id = row["department_id"]
     suggested_department_id = row["suggested_department_id"]
-    suggested_category_id = row["suggested_category_id"]
     due = row["due"]
     status = row["status"]
     return {
@@ -101,12 +91,14 @@ def row_values(row: dict, *, show_pii: bool, now, labels: dict, names: dict, dep
         "department_id": department_id,
         # As str() of the case's department: "None" without one.
         "department": departments[department_id] if department_id else "None",
-        "category": categories[category_id] if category_id else "",
+        "category": row["category_name"] if row["category_id"] else "",
         "project": names["project"][row["project_id"]] if row["project_id"] else "",
         "suggested_department": departments[suggested_department_id]
         if suggested_department_id
         else "",
-        "suggested_category": categories[suggested_category_id] if suggested_category_id else "",
+        "suggested_category": row["suggested_category_name"]
+        if row["suggested_category_id"]
+        else "",
         "suggestion_confidence": row["suggestion_confidence"],
         "reasons": [
             presenters.reason_text(reason, department_name=department_name)

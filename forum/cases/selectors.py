@@ -97,7 +97,8 @@ def case_queue_rows(cases: QuerySet[Case], *, ids: list[int]) -> dict[int, dict]
     """The cases of ``cases`` among ``ids`` (one page of a queue), each as the plain values its
     row shows, by id. Read from the queue's own filtered query, so a case that left the queue
     since it was paged (closed, routed elsewhere) is left out, as before; the first post's text
-    only as far as the excerpt (the same characters as slicing it in Python)."""
+    only as far as the excerpt (the same characters as slicing it in Python); the categories'
+    names."""
     rows = (
         cases.filter(pk__in=ids)
         .order_by()
@@ -113,6 +114,9 @@ def case_queue_rows(cases: QuerySet[Case], *, ids: list[int]) -> dict[int, dict]
             ),
             assignee_display_name=F("assignee__display_name"),
             assignee_username=F("assignee__username"),
+            # Joined (a tiny table, by primary key) rather than a query of their own.
+            category_name=F("category__name"),
+            suggested_category_name=F("suggested_category__name"),
         )
     )
     return {row["pk"]: row for row in rows}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum.cases import counts, forms, navigation, queue_rows, reports, selectors, services
-from forum.cases.models import Case, Category, Department, DepartmentAlertPreference
+from forum.cases.models import Case, Department, DepartmentAlertPreference
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.member_views import page_of, personal_center_render
 
@@ -57,11 +57,7 @@ def _queue_rows(
     show_pii = selectors.can_view_member_pii(request.user)
     now = timezone.now()
     labels = queue_rows.choice_labels()
-    wanted = queue_rows.category_ids(page.object_list)
-    categories = Category.objects.filter(pk__in=wanted).values_list("pk", "name") if wanted else ()
-    names = queue_rows.lookup_names(
-        departments=departments, projects=projects, categories=categories
-    )
+    names = queue_rows.lookup_names(departments=departments, projects=projects)
     values = [
         queue_rows.row_values(
             row,
