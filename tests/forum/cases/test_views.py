@@ -340,3 +340,27 @@ def test_the_department_staffs_count_follows_the_routing(
     case.save()
     page = client.get(path).content.decode()
     assert _waiting_badge(page) is None and "卫生间漏水" not in page
+
+
+def test_the_kept_filter_form_follows_its_choices_and_the_chosen_values(
+    client, case, moderator, departments, project_a
+):
+    from portal.members.services import housing_project_ensure
+
+    login(client, moderator)
+    page = client.get("/triage/").content.decode()
+    assert f'<option value="{project_a.pk}">翠湖天地</option>' in page
+    # A new project, a renamed department: in the filter's choices on the next request.
+    added = housing_project_ensure(name="滨江壹号", slug="binjiang1", city="上海", phases=1)
+    design = departments["design"]
+    design.name = "规划设计部"
+    design.save()
+    page = client.get("/triage/").content.decode()
+    assert f'<option value="{added.pk}">滨江壹号</option>' in page
+    assert '<option value="design">规划设计部</option>' in page
+    # The chosen values are selected, and only in the page that chose them.
+    chosen = client.get("/triage/", {"project": added.pk, "department": "design"}).content
+    assert f'<option value="{added.pk}" selected>滨江壹号</option>' in chosen.decode()
+    assert '<option value="design" selected>规划设计部</option>' in chosen.decode()
+    page = client.get("/triage/").content.decode()
+    assert " selected>滨江壹号" not in page and f'<option value="{added.pk}">滨江壹号' in page
