@@ -28,21 +28,25 @@ class QueueFilterForm(forms.Form):
     )
     owner = forms.ChoiceField(label=_("Owner"), required=False)
 
-    def __init__(self, *args, owners=None, **kwargs):
+    def __init__(self, *args, owners=None, departments=None, projects=None, **kwargs):
+        """``departments`` (the active ones) and ``projects`` (``(pk, name)`` pairs) as the
+        view has already read them (each read here otherwise)."""
         from portal.members.models import HousingProject
 
         super().__init__(*args, **kwargs)
+        if departments is None:
+            departments = _departments()
+        if projects is None:
+            projects = HousingProject.objects.values_list("pk", "name")
         self.fields["owner"].choices = [
             ("", "—"),
             ("me", _("Mine")),
             ("none", _("No owner")),
         ] + [(str(u.pk), u.public_name) for u in (owners or [])]
         self.fields["department"].choices = [("", "—"), ("none", _("Not assigned"))] + [
-            (d.code, d.name) for d in _departments()
+            (d.code, d.name) for d in departments
         ]
-        self.fields["project"].choices = [("", "—")] + [
-            (str(p.pk), p.name) for p in HousingProject.objects.all()
-        ]
+        self.fields["project"].choices = [("", "—")] + [(str(pk), name) for pk, name in projects]
 
     def filters(self) -> dict:
         return self.cleaned_data if self.is_valid() else {}

@@ -6,6 +6,7 @@ from itertools import accumulate
 from forum.author_counts import author_counts_changed
 from forum.boards.loaddata import triage_topics
 from forum.boards.models import Board
+from forum.cases.counts import cases_changed
 from forum.cases.models import Case
 from portal.loaddata import text as loadtext
 from portal.loaddata.core import LoadContext, next_id, reset_sequences, timestamp
@@ -62,6 +63,7 @@ def cases(ctx: LoadContext) -> None:
     reset_sequences(Case)
     ctx.counts["cases"] = len(rows)
     ctx.counts["cases awaiting triage"] = sum(1 for row in rows if row[3] is None)
-    # Posts, topics and cases were copied in without signals: authors' counts kept from an
-    # earlier database in the same cache must not be used.
+    # Posts, topics and cases were copied in without signals: authors' counts and the queues'
+    # counts kept from an earlier database in the same cache must not be used.
     author_counts_changed()
+    cases_changed()

@@ -44,16 +44,14 @@ class Department(models.Model):
         """Who works on the department's cases: its staff group and its heads (active ones)."""
         from django.contrib.auth import get_user_model
 
-        # The staff and heads first (two small indexed reads), then those users by primary key:
-        # as an OR over the whole user table (outer joins with DISTINCT, or two IN subqueries)
-        # PostgreSQL filtered every member, 25–60 ms at 20,000 members.
+        # The users by primary key among the staff and heads (one IN over the UNION of two small
+        # indexed reads, one query): as an OR over the whole user table (outer joins with
+        # DISTINCT, or two IN subqueries) PostgreSQL filtered every member, 25–60 ms at 20,000
+        # members.
         user_model = get_user_model()
-        ids = set(
-            user_model.groups.through.objects.filter(group_id=self.staff_group_id).values_list(
-                "user_id", flat=True
-            )
-        )
-        ids.update(self.heads.values_list("pk", flat=True))
+        staff = user_model.groups.through.objects.filter(group_id=self.staff_group_id)
+        heads = self.heads.through.objects.filter(department_id=self.pk)
+        ids = staff.values("user_id").union(heads.values("user_id"))
         return user_model.objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 

@@ -8,18 +8,28 @@ from forum.visibility import is_moderator, staff_department_ids
 from portal.members.navigation import StaffLink, staff_link_register
 
 
-def _visible(user) -> bool:
+def staff_link_visible(user) -> bool:
     return is_moderator(user) or bool(staff_department_ids(user))
 
 
-def _waiting(user) -> int:
+def waiting_count(user):
+    """The header's count of cases waiting for ``user``: its kept name and how to count it."""
+    from forum.cases.counts import count_name
     from forum.cases.models import Case
 
     if is_moderator(user):
-        return Case.objects.filter(status=Case.Status.NEW).count()
-    return Case.objects.filter(
-        department_id__in=staff_department_ids(user), status__in=Case.OPEN_STATUSES
-    ).count()
+        return count_name("waiting", "new"), Case.objects.filter(status=Case.Status.NEW).count
+    departments = sorted(staff_department_ids(user))
+    return count_name("waiting", "open", departments), Case.objects.filter(
+        department_id__in=departments, status__in=Case.OPEN_STATUSES
+    ).count
+
+
+def _waiting(user) -> int:
+    from forum.cases.counts import case_count
+
+    name, compute = waiting_count(user)
+    return case_count(user=user, name=name, compute=compute)
 
 
 def triage_link_register() -> None:
@@ -28,7 +38,7 @@ def triage_link_register() -> None:
             key="triage",
             label=pgettext_lazy("staff link", "Cases"),
             url="/triage/",
-            visible=_visible,
+            visible=staff_link_visible,
             waiting=_waiting,
             order=10,
         )

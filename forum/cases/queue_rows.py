@@ -59,44 +59,67 @@ def _label(labels: dict, name: str, value) -> str:
     return labels[name].get(value, str(value))
 
 
-def row_values(case, *, show_pii: bool, now, labels: dict, department_name=None) -> dict:
-    """Everything a queue row shows, as plain values (masked without the PII permission). The
-    routing reasons only with ``department_name`` (presenters.department_namer), for the
-    triage queue, which shows them."""
-    topic = case.topic
-    poster = topic.poster
-    first_post = topic.first_post
-    excerpt = (first_post.content.raw if first_post else "")[:140]
-    email = poster.email if poster else ""
-    assignee = case.assignee
+def lookup_names(*, departments, projects) -> dict[str, dict]:
+    """The small tables' names by id, as the rows read them (``row_values``)."""
+    return {"department": {d.pk: d.name for d in departments}, "project": dict(projects)}
+
+
+def _public_name(display_name, username) -> str:
+    return display_name or username or ""
+
+
+def row_values(row: dict, *, show_pii: bool, now, labels: dict, names: dict, department_name=None):
+    """Everything a queue row shows, as plain values (masked without the PII permission), from
+    the case's values read for the page (``selectors.case_queue_rows``) and the small tables'
+    names (``lookup_names``). The routing reasons only with ``department_name``
+    (presenters.department_namer), for the triage queue, which shows them."""
+    email = (row["poster_email"] or "") if row["poster_id"] else ""
+    excerpt = row["excerpt"] or ""
+    departments = names["department"]
+    department_id = row["department_id"]
+    suggested_department_id = row["suggested_department_id"]
+    due = row["due"]
+    status = row["status"]
     return {
-        "pk": case.pk,
-        "version": case.version,
-        "subject": topic.subject,
-        "type": _label(labels, "type", case.type),
-        "priority": _label(labels, "priority", case.priority),
-        "status": case.status,
-        "status_label": _label(labels, "status", case.status),
-        "department_id": case.department_id,
-        "department": str(case.department),
-        "category": str(case.category) if case.category_id else "",
-        "project": case.project.name if case.project_id else "",
-        "suggested_department": str(case.suggested_department)
-        if case.suggested_department_id
+        "pk": row["pk"],
+        "version": row["version"],
+        "subject": row["subject"],
+        "type": _label(labels, "type", row["type"]),
+        "priority": _label(labels, "priority", row["priority"]),
+        "status": status,
+        "status_label": _label(labels, "status", status),
+        "department_id": department_id,
+        # As str() of the case's department: "None" without one.
+        "department": departments[department_id] if department_id else "None",
+        "category": row["category_name"] if row["category_id"] else "",
+        "project": names["project"][row["project_id"]] if row["project_id"] else "",
+        "suggested_department": departments[suggested_department_id]
+        if suggested_department_id
         else "",
-        "suggested_category": str(case.suggested_category) if case.suggested_category_id else "",
-        "suggestion_confidence": case.suggestion_confidence,
+        "suggested_category": row["suggested_category_name"]
+        if row["suggested_category_id"]
+        else "",
+        "suggestion_confidence": row["suggestion_confidence"],
         "reasons": [
             presenters.reason_text(reason, department_name=department_name)
-            for reason in case.suggestion_reasons or []
+            for reason in row["suggestion_reasons"] or []
         ]
         if department_name
         else [],
-        "assignee": assignee.public_name if assignee else "",
-        "first_response_at": bool(case.first_response_at),
-        "due": getattr(case, "due", None),
-        "due_state": selectors.due_state(case, now),
-        "poster_name": poster.public_name if poster else "",
+        "assignee": _public_name(row["assignee_display_name"], row["assignee_username"])
+        if row["assignee_id"]
+        else "",
+        "first_response_at": bool(row["first_response_at"]),
+        "due": due,
+        # The case's current deadline: ``due``, or else its resolution's (Case.current_due).
+        "due_state": selectors.due_state_at(
+            is_open=status in Case.OPEN_STATUSES,
+            due=due if due is not None else row["resolution_due"],
+            now=now,
+        ),
+        "poster_name": _public_name(row["poster_display_name"], row["poster_username"])
+        if row["poster_id"]
+        else "",
         "poster_email": email if show_pii else selectors.mask_email(email),
         "excerpt": excerpt if show_pii else selectors.mask_personal_data(excerpt),
         "show_pii": show_pii,
@@ -147,3 +170,37 @@ def _personal_parts(html: str, request, personal: dict) -> str:
             )
         html = html.replace(_NEXT_TAG, personal["next"])
     return mark_safe(html)  # noqa: S308 (the template's output, with escaped values put in)
+
+
+FILTERS_KEY_PREFIX = "cases:queue-filters:"
+FILTERS_TEMPLATE = "cases/_filters.html"
+
+
+def filters_rendered(filter_form) -> str:
+    """The queue's filter form (``cases/_filters.html``), kept under a digest of everything it
+    shows: each field's name, id, label, choices and current value, the template's source and
+    the language. Rendering its options (every housing project, department and owner) was a
+    tenth of the queue's time."""
+    template = get_template(FILTERS_TEMPLATE)
+    if not getattr(settings, "FORUM_QUEUE_ROWS_CACHE", True):
+        return template.render({"filter_form": filter_form})
+    shown = [
+        (
+            field.html_name,
+            field.id_for_label,
+            str(field.label),
+            str(field.value()),
+            [(str(value), str(label)) for value, label in field.field.choices],
+        )
+        for field in filter_form
+    ]
+    key = FILTERS_KEY_PREFIX + content_digest(
+        template.template.source, translation.get_language(), shown
+    )
+    (html,) = fragments_kept(
+        [filter_form],
+        [key],
+        lambda form: template.render({"filter_form": form}),
+        timeout=ROWS_TIMEOUT,
+    )
+    return mark_safe(html)  # noqa: S308 (the template's output)

@@ -2,8 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from machina.apps.forum_conversation.models import Post
 
@@ -34,3 +35,16 @@ def open_case_on_first_post(sender, instance: Post, created: bool, raw=False, **
     ).exists():
         return
     transaction.on_commit(lambda: _enqueue_case_open(topic_id))
+
+
+@receiver(post_save, sender="cases.Case", dispatch_uid="cases_counts_on_save")
+@receiver(post_delete, sender="cases.Case", dispatch_uid="cases_counts_on_delete")
+@receiver(post_save, sender="cases.Department", dispatch_uid="cases_counts_on_department")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases_counts_on_user")
+def cases_counts_stale(sender, **kwargs):
+    """The queues' and the header's kept counts (forum/cases/counts.py) follow every case; a
+    department's code (the triage queue filters by it) and a user's deletion (their cases lose
+    their owner, an update without signals) change what the counts count too."""
+    from forum.cases.counts import cases_changed
+
+    cases_changed()

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum.cases import forms, queue_rows, reports, selectors, services
+from forum.cases import counts, forms, navigation, queue_rows, reports, selectors, services
 from forum.cases.models import Case, Department, DepartmentAlertPreference
 from forum.visibility import is_moderator, staff_department_ids
 from portal.members.member_views import page_of, personal_center_render
@@ -49,36 +49,70 @@ def _rows(cases, *, user):
     return rows
 
 
-def _queue_rows(request, cases, *, template_name, page_context=None, department_name=None):
-    """The page's rows, each with its case and its HTML (kept: forum/cases/queue_rows.py)."""
+def _queue_rows(
+    request, page, *, template_name, departments, projects, page_context=None, department_name=None
+):
+    """The page's rows, each with its case's id and its HTML (kept: forum/cases/queue_rows.py),
+    from the plain values ``_queue_page`` read."""
     show_pii = selectors.can_view_member_pii(request.user)
     now = timezone.now()
     labels = queue_rows.choice_labels()
+    names = queue_rows.lookup_names(departments=departments, projects=projects)
     values = [
         queue_rows.row_values(
-            case, show_pii=show_pii, now=now, labels=labels, department_name=department_name
+            row,
+            show_pii=show_pii,
+            now=now,
+            labels=labels,
+            names=names,
+            department_name=department_name,
         )
-        for case in cases
+        for row in page.object_list
     ]
     html = queue_rows.rendered_rows(
         values, template_name=template_name, request=request, page_context=page_context
     )
-    return [{"case": case, "html": row} for case, row in zip(cases, html, strict=True)]
+    return [{"pk": row["pk"], "html": row_html} for row, row_html in zip(values, html, strict=True)]
 
 
-def _queue_page(request, cases):
+def _queue_page(request, cases, *, filters: dict, count_name: str):
     """The page of a queue asked for, paged over the sorted case ids alone, then that page's
-    cases read with their topics and authors. With the joins in the paged query PostgreSQL
-    hashed every topic before the sort (the sort keys are the case's own columns), which grew
-    with the forum; now the sort reads cases only and the joins touch one page of rows."""
-    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    cases read as the plain values their rows show (``selectors.case_queue_rows``). With the
+    joins in the paged query PostgreSQL hashed every topic before the sort (the sort keys are
+    the case's own columns), which grew with the forum; now the sort reads cases only and the
+    joins touch one page of rows. No model instances: building them (cases, topics, authors,
+    first posts with their rendered text) was most of the queues' time."""
+    paginator = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE)
+    # The total kept while no case changes (forum/cases/counts.py); not with the clock's
+    # filters. Read with the header's count of waiting cases, which the page shows too.
+    user = request.user
+    header = navigation.waiting_count(user)[0] if navigation.staff_link_visible(user) else None
+    counts.case_counts_prefetch(user, [name for name in (count_name, header) if name])
+    paginator.count = counts.case_count(
+        user=user,
+        name=count_name,
+        compute=cases.count,
+        depends_on_clock=bool(filters.get("due")),
     )
+    page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    found = cases.in_bulk(ids)
+    found = selectors.case_queue_rows(cases, ids=ids)
     # A case deleted between the two reads is left out, as it would be a moment later.
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
+
+
+def _count_name(queue, filters: dict, user) -> str:
+    """The kept total's name for a queue: the queue, every filter's value, and the reader only
+    where the filter is theirs ("mine")."""
+    chosen = sorted((name, str(value)) for name, value in filters.items() if name != "user")
+    return counts.count_name(queue, chosen, user.pk if filters.get("owner") == "me" else None)
+
+
+def _housing_projects() -> list[tuple[int, str]]:
+    from portal.members.models import HousingProject
+
+    return list(HousingProject.objects.values_list("pk", "name"))
 
 
 @login_required
@@ -91,18 +125,26 @@ def queue(request):
             raise PermissionDenied
         department = Department.objects.filter(pk__in=departments).order_by("code").first()
         return redirect("cases:department_queue", code=department.code)
-    filter_form = forms.QueueFilterForm(request.GET or None)
-    cases = selectors.case_list_for_triage(filters={**filter_form.filters(), "user": user})
-    page = _queue_page(request, cases)
-    # Every department once: the active ones are offered for routing, all of them name the
-    # routing reasons' departments.
+    # Every department once: the active ones are offered for routing and filtering, all of
+    # them name the rows' departments and the routing reasons' departments.
     every_department = list(Department.objects.all())
     departments = [d for d in every_department if d.is_active]
+    projects = _housing_projects()
+    filter_form = forms.QueueFilterForm(
+        request.GET or None, departments=departments, projects=projects
+    )
+    filters = {**filter_form.filters(), "user": user}
+    cases = selectors.case_list_for_triage(filters=filters)
+    page = _queue_page(
+        request, cases, filters=filters, count_name=_count_name("triage", filters, user)
+    )
     names = {d.code: d.name for d in every_department}
     rows = _queue_rows(
         request,
-        page.object_list,
+        page,
         template_name="cases/_triage_row.html",
+        departments=every_department,
+        projects=projects,
         page_context={"department_options": tuple((d.pk, d.name) for d in departments)},
         department_name=lambda code: names.get(code, code),
     )
@@ -111,6 +153,7 @@ def queue(request):
         "cases/queue.html",
         {
             "filter_form": filter_form,
+            "filters_html": queue_rows.filters_rendered(filter_form),
             "page": page,
             "rows": rows,
             "departments": departments,
@@ -123,29 +166,47 @@ def queue(request):
 
 @login_required
 def department_queue(request, code: str):
-    department = get_object_or_404(Department, code=code)
+    # Every department once: this one, the active ones offered by the filter, the names of the
+    # rows' suggested departments.
+    every_department = list(Department.objects.all())
+    department = next((d for d in every_department if d.code == code), None)
+    if department is None:
+        raise Http404
     if not (
         is_moderator(request.user)
         or department.pk in staff_department_ids(request.user)
         or department.pk in services.headed_department_ids(request.user)
     ):
         raise PermissionDenied
+    projects = _housing_projects()
     filter_form = forms.QueueFilterForm(
-        request.GET or None, owners=services.department_members(department)
+        request.GET or None,
+        owners=services.department_members(department),
+        departments=[d for d in every_department if d.is_active],
+        projects=projects,
     )
-    cases = selectors.case_list_for_department(
-        department=department, filters={**filter_form.filters(), "user": request.user}
+    filters = {**filter_form.filters(), "user": request.user}
+    cases = selectors.case_list_for_department(department=department, filters=filters)
+    page = _queue_page(
+        request,
+        cases,
+        filters=filters,
+        count_name=_count_name(("department", department.pk), filters, request.user),
     )
-    page = _queue_page(request, cases)
     return render(
         request,
         "cases/department_queue.html",
         {
             "department": department,
             "filter_form": filter_form,
+            "filters_html": queue_rows.filters_rendered(filter_form),
             "page": page,
             "rows": _queue_rows(
-                request, page.object_list, template_name="cases/_department_row.html"
+                request,
+                page,
+                template_name="cases/_department_row.html",
+                departments=every_department,
+                projects=projects,
             ),
         },
     )

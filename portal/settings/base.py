@@ -410,6 +410,9 @@ FORUM_AUTHOR_COUNTS_CACHE = env.bool("FORUM_AUTHOR_COUNTS_CACHE", default=True)
 # The triage and department queues' rows kept rendered in the default cache, keyed by what each
 # row shows and what the reader may see (forum/cases/queue_rows.py). Off: rendered every time.
 FORUM_QUEUE_ROWS_CACHE = env.bool("FORUM_QUEUE_ROWS_CACHE", default=True)
+# The queues' totals and the header's waiting cases kept under a version replaced by any case's
+# change (forum/cases/counts.py). Off: counted every time.
+FORUM_QUEUE_COUNTS_CACHE = env.bool("FORUM_QUEUE_COUNTS_CACHE", default=True)
 # The personal center overview's member card and units kept rendered per member in the default
 # cache, replaced on the member's own changes (portal/members/overview.py). Off: rendered afresh.
 MEMBER_OVERVIEW_CACHE = env.bool("MEMBER_OVERVIEW_CACHE", default=True)

@@ -2,7 +2,8 @@
 
 Kept: machina's permission answers (FORUM_PERMISSION_CACHE), the readable boards within a
 request, the authors' visible post counts per kind of reader (FORUM_AUTHOR_COUNTS_CACHE), the
-queues read over sorted case ids, the queues' rendered rows (FORUM_QUEUE_ROWS_CACHE), the
+queues read over sorted case ids, the queues' rendered rows (FORUM_QUEUE_ROWS_CACHE) and totals
+(FORUM_QUEUE_COUNTS_CACHE), the
 personal center overview's card and units per member (MEMBER_OVERVIEW_CACHE), the board
 page's total of topics per kind of reader (FORUM_BOARD_TOTALS_CACHE), the board page's topic
 rows (FORUM_TOPIC_ROWS_CACHE). Each page is
@@ -96,6 +97,7 @@ KEPT = (
     "FORUM_PERMISSION_CACHE",
     "FORUM_AUTHOR_COUNTS_CACHE",
     "FORUM_QUEUE_ROWS_CACHE",
+    "FORUM_QUEUE_COUNTS_CACHE",
     "MEMBER_OVERVIEW_CACHE",
     "FORUM_BOARD_TOTALS_CACHE",
     "FORUM_TOPIC_ROWS_CACHE",
@@ -240,7 +242,7 @@ def test_the_queues_pages_hold_the_selectors_cases_in_its_order(client, world, m
     shown = []
     for number in range(1, (len(expected) + 1) // 2 + 1):
         response = client.get(path, {"page": number})
-        shown += [row["case"].pk for row in response.context["rows"]]
+        shown += [row["pk"] for row in response.context["rows"]]
         assert response.context["page"].number == number
     assert shown == expected
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.cases.models import Case
+from forum.cases.models import Case, Category
 from forum.cases.services import case_confirm, case_open, case_status_change
 from tests.conftest import make_topic
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -249,21 +249,118 @@ def test_a_moderator_opens_a_case_on_a_topic_outside_the_triage_boards(
     assert case.events.first().actor == moderator
 
 
-def test_the_queue_runs_the_same_number_of_queries_for_one_case_or_many(
-    client, case, moderator, member, django_assert_num_queries
-):
+def _queries(client, path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    login(client, moderator)
-    # The first request works out the reader's roles and keeps them (forum.reader_facts):
-    # compare requests that both find them kept.
-    client.get("/triage/")
-    with CaptureQueriesContext(connection) as one:
-        client.get("/triage/")
-    for index in range(5):
-        case_open(topic=make_topic(forum=case.topic.forum, poster=member, subject=f"问题{index}"))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(path).content.decode()
+    return len(captured.captured_queries), page
 
-    with django_assert_num_queries(len(one.captured_queries)):
-        page = client.get("/triage/").content.decode()
-    assert "问题4" in page
+
+@pytest.mark.parametrize("path", ["/triage/", "/triage/department/engineering/"])
+def test_the_queues_run_the_same_number_of_queries_for_one_case_or_many(
+    client, case, moderator, member, departments, project_a, path
+):
+    login(client, moderator)
+    # The first request works out the reader's roles and keeps them (forum.reader_facts).
+    client.get(path)
+    engineering = departments["engineering"]
+
+    def cases_opened(count, start):
+        for index in range(start, start + count):
+            opened = case_open(
+                topic=make_topic(forum=case.topic.forum, poster=member, subject=f"问题{index}")
+            )
+            # Routed, suggested, categorised, owned, in a project: every lookup a row reads.
+            opened.department = engineering
+            opened.suggested_department = departments["design"]
+            opened.suggestion_reasons = ["model v1: design 80% (设计)"]
+            opened.category = Category.objects.order_by("pk")[index % 2]
+            opened.suggested_category = Category.objects.order_by("pk")[1]
+            opened.assignee = moderator
+            opened.project = project_a
+            opened.status = Case.Status.ASSIGNED
+            opened.save()
+
+    # After a change (the kept counts counted again) and then with nothing changed.
+    cases_opened(1, 0)
+    changed_one, page = _queries(client, path)
+    unchanged_one, _page = _queries(client, path)
+    assert "问题0" in page
+    cases_opened(5, 1)
+    changed_many, page = _queries(client, path)
+    unchanged_many, _page = _queries(client, path)
+
+    assert "问题5" in page
+    assert changed_many == changed_one
+    assert unchanged_many == unchanged_one
+    # The queue's total and the header's count are kept while no case changes.
+    assert unchanged_one == changed_one - 2
+
+
+def _waiting_badge(page: str) -> str | None:
+    """The number in the header's triage link (forum/cases/navigation.py), if any."""
+    import re
+
+    match = re.search(r'data-testid="nav-triage">[^<]*<span class="badge[^"]*"[^>]*>(\d+)<', page)
+    return match.group(1) if match else None
+
+
+def test_the_totals_follow_every_change_of_a_case(client, case, moderator, member):
+    login(client, moderator)
+    page = client.get("/triage/").content.decode()
+    assert "1 个工单" in page and _waiting_badge(page) == "1"
+    other = case_open(topic=make_topic(forum=case.topic.forum, poster=member, subject="又一个"))
+    page = client.get("/triage/").content.decode()
+    assert "2 个工单" in page and _waiting_badge(page) == "2"
+    other.status = Case.Status.CLOSED
+    other.save()
+    page = client.get("/triage/").content.decode()
+    assert "1 个工单" in page and _waiting_badge(page) == "1"
+    case.delete()
+    page = client.get("/triage/").content.decode()
+    assert "0 个工单" in page and "没有符合条件的工单。" in page
+    assert _waiting_badge(page) is None
+
+
+def test_the_department_staffs_count_follows_the_routing(
+    client, case, moderator, engineering_staff, departments
+):
+    login(client, engineering_staff)
+    path = "/triage/department/engineering/"
+    page = client.get(path).content.decode()
+    assert _waiting_badge(page) is None and "卫生间漏水" not in page
+    case_confirm(case=case, by=moderator, version=case.version)
+    page = client.get(path).content.decode()
+    assert _waiting_badge(page) == "1" and "卫生间漏水" in page
+    # Routed elsewhere: gone from the count and the queue at once.
+    case.refresh_from_db()
+    case.department = departments["design"]
+    case.save()
+    page = client.get(path).content.decode()
+    assert _waiting_badge(page) is None and "卫生间漏水" not in page
+
+
+def test_the_kept_filter_form_follows_its_choices_and_the_chosen_values(
+    client, case, moderator, departments, project_a
+):
+    from portal.members.services import housing_project_ensure
+
+    login(client, moderator)
+    page = client.get("/triage/").content.decode()
+    assert f'<option value="{project_a.pk}">翠湖天地</option>' in page
+    # A new project, a renamed department: in the filter's choices on the next request.
+    added = housing_project_ensure(name="滨江壹号", slug="binjiang1", city="上海", phases=1)
+    design = departments["design"]
+    design.name = "规划设计部"
+    design.save()
+    page = client.get("/triage/").content.decode()
+    assert f'<option value="{added.pk}">滨江壹号</option>' in page
+    assert '<option value="design">规划设计部</option>' in page
+    # The chosen values are selected, and only in the page that chose them.
+    chosen = client.get("/triage/", {"project": added.pk, "department": "design"}).content
+    assert f'<option value="{added.pk}" selected>滨江壹号</option>' in chosen.decode()
+    assert '<option value="design" selected>规划设计部</option>' in chosen.decode()
+    page = client.get("/triage/").content.decode()
+    assert " selected>滨江壹号" not in page and f'<option value="{added.pk}">滨江壹号' in page
