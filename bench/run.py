@@ -275,7 +275,13 @@ def login(port: int, username: str, password: str) -> str:
             f"could not log in as {username} (status {status}); was the data generated with "
             f"this password (--password)?"
         )
-    return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+    # The page after logging in shows allauth's "signed in" notice and drops its cookie, as a
+    # browser would see it once; wrk sends one fixed Cookie header, which must not carry it.
+    header = "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+    _status, headers, _body = request(port, "/me/", headers={"Cookie": header})
+    for value in headers.get_all("Set-Cookie") or []:
+        cookies.load(value)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items() if morsel.value)
 
 
 # --- Measuring ----------------------------------------------------------------------------
