@@ -1,11 +1,11 @@
-"""The site header's account links as a hole (portal.pagecache.holes): the reader's name, their
+"""The site header's account links as a hole (portal.page_holes): the reader's name, their
 unread notifications, their work links, the log-out form with their CSRF token."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.template.context_processors import csrf
 from django.template.loader import get_template
 
-from portal.pagecache.holes import hole_renderer
+from portal.page_holes import hole_renderer
 
 ACCOUNT_TEMPLATE = "partials/holes/account.html"
 

@@ -1,4 +1,4 @@
-"""The forum's parts of a page that belong to the reader, as holes (portal.pagecache.holes).
+"""The forum's parts of a page that belong to the reader, as holes (portal.page_holes).
 
 - ``forum_links``: the board toolbar's links (the reader's posts, subscriptions, notifications,
   the report and moderation queues they may open).
@@ -24,8 +24,7 @@ from machina.apps.forum_conversation.models import Topic
 from machina.apps.forum_tracking.handler import TrackingHandler
 
 from portal.holes import reader_context
-from portal.pagecache.holes import hole_renderer
-from portal.pagecache.members import page_hit_hook
+from portal.page_holes import hole_renderer
 
 FORUM_LINKS_TEMPLATE = "partials/holes/forum_links.html"
 SUBSCRIPTION_TEMPLATE = "partials/holes/topic_subscription.html"
@@ -143,23 +142,3 @@ def topic_unread_hole(request, args: list[str]) -> dict[str, str]:
     return {
         arg: "unread" if topic.pk in unread else "" for arg, topic in zip(args, topics, strict=True)
     }
-
-
-@page_hit_hook("forum_conversation:topic")
-def topic_viewed_again(request, data: dict) -> bool:
-    """A topic page served kept is still a view: machina's ``topic_viewed`` (the view count,
-    the reader's read mark), as TopicView sends it."""
-    from machina.apps.forum_conversation.signals import topic_viewed
-
-    from forum.machina_apps.forum_conversation.views import TopicView
-
-    topic = Topic.objects.select_related("forum").filter(pk=data.get("topic")).first()
-    if topic is None:
-        return False
-    page_topic_remember(request, topic)
-    # The page was rendered for a reader of this kind, or for this reader: they may see it.
-    request.forum_permission_handler.topic_visible_remember(topic, request.user)
-    topic_viewed.send(
-        sender=TopicView, topic=topic, user=request.user, request=request, response=None
-    )
-    return True

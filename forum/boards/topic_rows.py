@@ -25,7 +25,7 @@ from machina.conf import settings as machina_settings
 
 from forum.boards.holes import topic_unread_arg
 from portal.fragments import content_digest, fragments_kept
-from portal.pagecache.holes import hole_marker, holes_deferred
+from portal.page_holes import hole_marker, holes_deferred
 
 ROW_TEMPLATE = "forum_conversation/_topic_row.html"
 ROW_KEY_PREFIX = "forum:topic-row:"
@@ -77,7 +77,7 @@ def _row_key(topic, unread: bool | str) -> str | None:
 def topic_rows_render(
     *, topics, unread_topics, force_all_unread: bool = False, request=None
 ) -> str:
-    """The rows' HTML. On a page whose holes are filled later (portal.pagecache.holes), a row's
+    """The rows' HTML. On a page whose holes are filled later (portal.page_holes), a row's
     unread marker is the reader's ``topic_unread`` hole, and ``unread_topics`` is not read."""
     if holes_deferred(request) and not force_all_unread:
         rows = [(topic, HOLE) for topic in topics]

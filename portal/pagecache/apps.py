@@ -11,6 +11,6 @@ class PageCacheConfig(AppConfig):
         from portal.pagecache import receivers
 
         receivers.connect()
-        # The holes drawn for each reader (portal.pagecache.holes), and the forum pages' hooks.
+        # The holes drawn for each reader (portal.page_holes).
         import forum.boards.holes  # noqa: F401
         import portal.holes  # noqa: F401

@@ -4,7 +4,7 @@ A member's topic page or board page is, but for a few small parts, the page ever
 the same groups gets: board permissions come from groups, and the topic rules (forum.visibility)
 set apart only the reader's own topics and the staff. So such a page is rendered once per kind
 of reader and kept; what is the reader's own — the header's name and counts, their links, the
-subscribe button, unread markers, CSRF tokens — is a hole (portal.pagecache.holes), filled in
+subscribe button, unread markers, CSRF tokens — is a hole (portal.page_holes), filled in
 for each request. A member's request for a kept page costs their session, their user row, the
 page's own side effects (a topic view counts and marks the topic read) and the holes.
 
@@ -37,8 +37,6 @@ page would show it once).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -48,63 +46,23 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
 
+from portal.page_holes import (
+    PLAN_ATTRIBUTE,
+    PagePlan,
+    hit_hook_for,
+    holes_defer,
+    holes_deferred,
+    holes_fill,
+)
 from portal.pagecache import services
-from portal.pagecache.holes import holes_defer, holes_deferred, holes_fill
 
 MEMBER_PAGES_CACHE_ALIAS = "member_pages"
 MEMBER_PAGE_KEY_PREFIX = "memberpage:"
 OWN_HIDDEN_KEY_PREFIX = "memberpage:own-hidden:"
 MEMBER_PAGE_HEADER = "X-Member-Page"
-PLAN_ATTRIBUTE = "_member_page_plan"
 # Headers of the view's answer that are not kept with the page (set again for each reader).
 _UNKEPT_HEADERS = frozenset({"set-cookie", "content-length", "vary", MEMBER_PAGE_HEADER.lower()})
 _UNSHAREABLE = frozenset({"private", "no-store", "no-cache"})
-
-HitHook = Callable[[HttpRequest, dict], bool]
-_HIT_HOOKS: dict[str, HitHook] = {}
-
-
-def page_hit_hook(view_name: str):
-    """Register what a view does besides its page, to be done when the page is served kept
-    (``func(request, data) -> bool``, ``data`` as given to ``page_involves``; False serves
-    the page afresh instead, e.g. when its object is gone)."""
-
-    def register(func: HitHook) -> HitHook:
-        _HIT_HOOKS[view_name] = func
-        return func
-
-    return register
-
-
-@dataclass
-class _Plan:
-    view_name: str
-    page: str
-    kind: str
-    shared: bool
-    generation: int | None
-    may_keep: bool
-    involved: set[int] = field(default_factory=set)
-    shareable: bool = True
-    data: dict = field(default_factory=dict)
-    served: str = "fresh"  # "fresh", "stored" (rendered and kept) or "hit" (served kept)
-
-
-def page_involves(
-    request: HttpRequest, *, user_ids=(), shareable: bool = True, keep: bool = True, **data
-) -> None:
-    """Called by a view taking part (or a tag on its page): the members its page differs for
-    (``user_ids``), whether it may be kept for a kind at all (``shareable``; if not, it is kept
-    for its reader alone), whether this reader's page may be kept at all (``keep``: not when it
-    shows something of theirs that changes without the generation changing), and what its hit
-    hook needs (``data``)."""
-    plan = getattr(request, PLAN_ATTRIBUTE, None)
-    if plan is None:
-        return
-    plan.involved.update(pk for pk in user_ids if pk is not None)
-    plan.shareable = plan.shareable and shareable
-    plan.may_keep = plan.may_keep and keep
-    plan.data.update(data)
 
 
 def reader_groups(user) -> str:
@@ -230,7 +188,7 @@ class MemberPageCacheMiddleware:
         generation = services.page_cache_generation() if enabled else None
         may_keep = generation is not None and not _notice_waiting(request)
         kind, shared = reader_kind(request, generation) if may_keep else ("", False)
-        plan = _Plan(
+        plan = PagePlan(
             view_name=match.view_name,
             page=_page_id(request),
             kind=kind,
@@ -258,7 +216,7 @@ class MemberPageCacheMiddleware:
                 continue
             if user_pk is not None and user_pk in stored["involved"] and stored["shared"]:
                 continue  # kept for readers this page does not involve
-            hook = _HIT_HOOKS.get(plan.view_name)
+            hook = hit_hook_for(plan.view_name)
             if hook is not None and not hook(request, stored["data"]):
                 return None
             response = HttpResponse(stored["content"])

@@ -17,7 +17,7 @@ from machina.apps.forum_tracking.handler import TrackingHandler
 
 from forum.boards.models import Board
 from forum.cases.models import Case, Department
-from portal.pagecache.holes import csrf_marker, hole_marker
+from portal.page_holes import csrf_marker, hole_marker
 from portal.pagecache.members import MEMBER_PAGE_HEADER, MEMBER_PAGES_CACHE_ALIAS
 from tests.conftest import make_owner, make_topic, staff_of
 from tests.factories import UserFactory

@@ -2,7 +2,7 @@ from django import template
 
 from forum.cases import forms, presenters, services
 from forum.cases.models import Case
-from portal.pagecache.members import page_involves
+from portal.page_holes import page_involves
 
 register = template.Library()
 

@@ -16,8 +16,7 @@ from forum.boards.models import Board
 from forum.boards.pagination import CountedPaginator
 from forum.boards.selectors import board_topics_total, forum_tree_for_user, topics_for_forum
 from forum.visibility import readable_forum_ids, topic_visibility_q
-from portal.pagecache.holes import holes_deferred
-from portal.pagecache.members import page_involves
+from portal.page_holes import holes_deferred, page_involves
 
 
 class IndexView(MachinaIndexView):

@@ -10,6 +10,7 @@ from django import forms
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from machina.apps.forum_conversation import views as machina_views
+from machina.apps.forum_conversation.signals import topic_viewed
 
 from forum.author_counts import author_visible_post_counts
 from forum.boards import posting
@@ -19,7 +20,7 @@ from forum.boards.models import AcceptedAnswer, Board
 from forum.cases.selectors import official_reply_departments
 from forum.machina_apps.forum_conversation.forms import SafeAttachmentFormset
 from forum.machina_apps.forum_conversation.fragments import topic_posts_cache_key
-from portal.pagecache.members import page_involves
+from portal.page_holes import page_hit_hook, page_involves
 
 
 class TopicView(machina_views.TopicView):
@@ -126,6 +127,22 @@ def _posters_visible_posts_count_set(*, posts, user, permission_handler) -> None
     for post in posts:
         if post.poster_id:
             post.poster.visible_posts_count = counts.get(post.poster_id, 0)
+
+
+@page_hit_hook("forum_conversation:topic")
+def topic_viewed_again(request, data: dict) -> bool:
+    """A topic page served kept is still a view: machina's ``topic_viewed`` (the view count,
+    the reader's read mark), as TopicView sends it."""
+    topic = machina_views.Topic.objects.select_related("forum").filter(pk=data.get("topic")).first()
+    if topic is None:
+        return False
+    page_topic_remember(request, topic)
+    # The page was rendered for a reader of this kind, or for this reader: they may see it.
+    request.forum_permission_handler.topic_visible_remember(topic, request.user)
+    topic_viewed.send(
+        sender=TopicView, topic=topic, user=request.user, request=request, response=None
+    )
+    return True
 
 
 class BoardScriptsMixin:

@@ -1,9 +1,9 @@
-"""``{% hole "name" arg %}``: a part of the page that is its reader's (portal.pagecache.holes)."""
+"""``{% hole "name" arg %}``: a part of the page that is its reader's (portal.page_holes)."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from portal.pagecache.holes import hole_or_marker
+from portal.page_holes import hole_or_marker
 
 register = template.Library()
 

@@ -1,15 +1,15 @@
 """Holes: the parts of a shared page that belong to its reader, filled in on every request.
 
-A member's page is the same for every reader of the same kind (portal.pagecache.members) except
-for a few small parts: the header's name, counts and work links, the forum's own links, a
-topic's subscribe button, the unread markers of a topic list, and every form's CSRF token. Such
-a part is written in a template as a hole, ``{% hole "name" arg %}``, and drawn by one function,
-registered here under its name, from the request alone (the reader, the language) and the
-hole's argument.
+A member's page is the same for every reader of the same kind (portal.pagecache.members keeps
+such pages) except for a few small parts: the header's name, counts and work links, the forum's
+own links, a topic's subscribe button, the unread markers of a topic list, and every form's CSRF
+token. Such a part is written in a template as a hole, ``{% hole "name" arg %}``, and drawn by
+one function, registered here under its name, from the request alone (the reader, the language)
+and the hole's argument.
 
 On a page the member page cache handles, the hole is written as a marker and the whole page
 (with its markers) is what may be kept for other readers; the markers are then replaced for
-this reader by ``holes_fill``, the CSRF token likewise (``CSRF_MARKER`` stands in the template
+this reader by ``holes_fill``, the CSRF token likewise (``csrf_marker()`` stands in the template
 context for the real token). Everywhere else the tag draws the part at once. Either way the
 part is drawn by the same function from the same request, so a page served from a kept copy is
 the page a fresh render gives its reader.
@@ -24,6 +24,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -35,6 +36,7 @@ _RENDERERS: dict[str, HoleRenderer] = {}
 _ARG_RE = re.compile(r"^[A-Za-z0-9._,-]*$")
 _NAME_RE = re.compile(r"^[a-z_]+$")
 DEFERRED_ATTRIBUTE = "_page_holes_deferred"
+PLAN_ATTRIBUTE = "_member_page_plan"
 
 
 def hole_renderer(name: str):
@@ -121,3 +123,58 @@ def holes_fill(request: HttpRequest, content: bytes) -> bytes:
     if marker in content:
         content = content.replace(marker, get_token(request).encode())
     return content
+
+
+# --- What a page tells the member page cache (portal.pagecache.members) ---------------------
+
+HitHook = Callable[[HttpRequest, dict], bool]
+_HIT_HOOKS: dict[str, HitHook] = {}
+
+
+def page_hit_hook(view_name: str):
+    """Register what a view does besides its page, to be done when the page is served kept
+    (``func(request, data) -> bool``, ``data`` as given to ``page_involves``; False serves
+    the page afresh instead, e.g. when its object is gone)."""
+
+    def register(func: HitHook) -> HitHook:
+        _HIT_HOOKS[view_name] = func
+        return func
+
+    return register
+
+
+@dataclass
+class PagePlan:
+    """What the member page cache knows of a request for a page it handles."""
+
+    view_name: str
+    page: str
+    kind: str
+    shared: bool
+    generation: int | None
+    may_keep: bool
+    involved: set[int] = field(default_factory=set)
+    shareable: bool = True
+    data: dict = field(default_factory=dict)
+    served: str = "fresh"  # "fresh", "stored" (rendered and kept) or "hit" (served kept)
+
+
+def page_involves(
+    request: HttpRequest, *, user_ids=(), shareable: bool = True, keep: bool = True, **data
+) -> None:
+    """Called by a view taking part (or a tag on its page): the members its page differs for
+    (``user_ids``), whether it may be kept for a kind at all (``shareable``; if not, it is kept
+    for its reader alone), whether this reader's page may be kept at all (``keep``: not when it
+    shows something of theirs that changes without the generation changing), and what its hit
+    hook needs (``data``)."""
+    plan = getattr(request, PLAN_ATTRIBUTE, None)
+    if plan is None:
+        return
+    plan.involved.update(pk for pk in user_ids if pk is not None)
+    plan.shareable = plan.shareable and shareable
+    plan.may_keep = plan.may_keep and keep
+    plan.data.update(data)
+
+
+def hit_hook_for(view_name: str) -> HitHook | None:
+    return _HIT_HOOKS.get(view_name)
