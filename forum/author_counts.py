@@ -27,9 +27,9 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from machina.apps.forum_conversation.models import Post, Topic
 
+from forum.permissions_version import version_replace_now_and_after_commit
 from forum.visibility import (
     is_moderator,
     own_hidden_topics_exist,
@@ -48,12 +48,7 @@ COUNTS_TIMEOUT = 3600
 def author_counts_changed() -> None:
     """Make every kept count stale: now, and again once the transaction commits (as
     forum.permissions.forum_permissions_changed, for the same reason)."""
-    _generation_replace()
-    transaction.on_commit(_generation_replace)
-
-
-def _generation_replace() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    version_replace_now_and_after_commit(GENERATION_KEY)
 
 
 def reader_scope(*, user, readable: set[int], own_hidden: bool) -> str:

@@ -3,6 +3,7 @@ computed from changes (grants, permissions, groups and who is in them, departmen
 and heads). What is kept per user (forum.permissions, forum.reader_facts) is kept with the
 version it was computed under and used only while that is still the version."""
 
+import functools
 import uuid
 
 from django.core.cache import cache
@@ -13,16 +14,23 @@ PERMISSIONS_VERSION_KEY = "forum:permissions:version"
 PERMISSIONS_TIMEOUT = 24 * 3600
 
 
-def forum_permissions_changed() -> None:
-    """Make every stored permission answer stale: now, and again once the transaction commits.
+def version_replace(key: str) -> None:
+    """Give the kept version under ``key`` a new random value: what was kept under the old one
+    is never read again."""
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def version_replace_now_and_after_commit(key: str) -> None:
+    """Replace the version now, and again once the transaction commits.
 
     Now, so that the rest of this transaction (and a test's) sees the change; after the commit,
-    so that an answer computed by another request from the rows before the commit, under the
+    so that a value computed by another request from the rows before the commit, under the
     version set now, is not kept either.
     """
-    _version_replace()
-    transaction.on_commit(_version_replace)
+    version_replace(key)
+    transaction.on_commit(functools.partial(version_replace, key))
 
 
-def _version_replace() -> None:
-    cache.set(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def forum_permissions_changed() -> None:
+    """Make every stored permission answer stale: now, and again once the transaction commits."""
+    version_replace_now_and_after_commit(PERMISSIONS_VERSION_KEY)

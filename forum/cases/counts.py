@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
+from forum.permissions_version import version_replace_now_and_after_commit
 from portal.fragments import content_digest
 
 CASES_VERSION_KEY = "cases:counts:version"
@@ -39,12 +39,7 @@ def cases_changed() -> None:
     so that a count computed by another request from the rows before the commit, under the
     version set now, is not kept either.
     """
-    _version_replace()
-    transaction.on_commit(_version_replace)
-
-
-def _version_replace() -> None:
-    cache.set(CASES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    version_replace_now_and_after_commit(CASES_VERSION_KEY)
 
 
 def _keeping() -> bool:
