@@ -42,6 +42,22 @@ def staff_department_ids(user) -> frozenset[int]:
     return user._staff_department_ids
 
 
+def reader_groups(user) -> str:
+    """The reader's groups as one string (their board permissions come from groups): kept."""
+    return reader_fact(
+        user, "groups", lambda: ",".join(str(pk) for pk in sorted(g.pk for g in user.groups.all()))
+    )
+
+
+def has_personal_grants(user) -> bool:
+    """Was the reader given a board permission personally (not through a group)? Kept."""
+    from machina.apps.forum_permission.models import UserForumPermission
+
+    return reader_fact(
+        user, "personal_grants", lambda: UserForumPermission.objects.filter(user=user).exists()
+    )
+
+
 def topic_visibility_q(*, user, prefix: str = "") -> Q:
     """Topic-level rules as a Q over Topic; ``prefix`` (e.g. "topic__") applies it to Post."""
     if is_moderator(user):

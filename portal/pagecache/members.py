@@ -46,6 +46,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
 
+from forum.cases.services import headed_department_ids
+from forum.visibility import (
+    has_personal_grants,
+    is_moderator,
+    own_hidden_topics_exist,
+    reader_groups,
+    staff_department_ids,
+)
 from portal.page_holes import (
     PLAN_ATTRIBUTE,
     PagePlan,
@@ -65,19 +73,9 @@ _UNKEPT_HEADERS = frozenset({"set-cookie", "content-length", "vary", MEMBER_PAGE
 _UNSHAREABLE = frozenset({"private", "no-store", "no-cache"})
 
 
-def reader_groups(user) -> str:
-    from forum.reader_facts import reader_fact
-
-    return reader_fact(
-        user, "groups", lambda: ",".join(str(pk) for pk in sorted(g.pk for g in user.groups.all()))
-    )
-
-
 def _own_hidden(user, generation: int | None) -> bool:
     """Has the reader a topic others may not see? Kept under the page generation (a topic's
     approval or visibility changing replaces it)."""
-    from forum.visibility import own_hidden_topics_exist
-
     key = f"{OWN_HIDDEN_KEY_PREFIX}{user.pk}"
     stored = cache.get(key) if generation is not None else None
     if stored is not None and stored[0] == generation:
@@ -91,21 +89,13 @@ def _own_hidden(user, generation: int | None) -> bool:
 def reader_alone(user, generation: int | None) -> bool:
     """Is what this member is shown theirs alone, beyond what their groups give (module
     docstring)?"""
-    from machina.apps.forum_permission.models import UserForumPermission
-
-    from forum.cases.services import headed_department_ids
-    from forum.reader_facts import reader_fact
-    from forum.visibility import is_moderator, staff_department_ids
-
     return bool(
         user.is_superuser
         or user.is_staff
         or is_moderator(user)
         or staff_department_ids(user)
         or headed_department_ids(user)
-        or reader_fact(
-            user, "personal_grants", lambda: UserForumPermission.objects.filter(user=user).exists()
-        )
+        or has_personal_grants(user)
         or _own_hidden(user, generation)
     )
 

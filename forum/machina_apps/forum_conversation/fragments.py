@@ -20,10 +20,13 @@ shows and by the reader's kind:
 import hashlib
 
 from django.utils import translation
-from machina.apps.forum_permission.models import UserForumPermission
 
-from forum.reader_facts import reader_fact
-from forum.visibility import is_moderator, staff_department_ids
+from forum.visibility import (
+    has_personal_grants,
+    is_moderator,
+    reader_groups,
+    staff_department_ids,
+)
 
 
 def _reader(user, posts) -> str:
@@ -34,16 +37,11 @@ def _reader(user, posts) -> str:
         or is_moderator(user)
         or staff_department_ids(user)
         or any(post.poster_id == user.pk for post in posts)
-        or reader_fact(
-            user, "personal_grants", lambda: UserForumPermission.objects.filter(user=user).exists()
-        )
+        or has_personal_grants(user)
     )
     if personal:
         return f"user:{user.pk}"
-    groups = reader_fact(
-        user, "groups", lambda: ",".join(str(pk) for pk in sorted(g.pk for g in user.groups.all()))
-    )
-    return f"member:{groups}"
+    return f"member:{reader_groups(user)}"
 
 
 def _poster(post) -> str:
