@@ -7,7 +7,8 @@ Production settings against the load data (as bench/run.py), Django's test clien
 requested by the reader it is measured for (the bench member, the bench moderator, the bench
 engineering staff). Prints per page the median and p95 wall time, the median time inside SQL
 and the number of queries, then (with --top) cProfile's heaviest functions by cumulative time
-over all requests of that page. Warm: one unmeasured request per page first.
+over all requests of that page (PROFILE_SORT=tottime sorts by own time). Warm: one unmeasured
+request per page first.
 """
 
 import argparse
@@ -115,7 +116,9 @@ def main(argv=None) -> int:
         )
         if args.top:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler, stream=out).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(args.top)
             profiles.append((name, out.getvalue()))
     for name, text in profiles:
         print(f"\n### {name}\n")

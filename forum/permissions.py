@@ -16,6 +16,7 @@ takes effect on the next request. The answers are machina's own: each is stored 
 the boards (in order) and codenames it was computed for.
 """
 
+import functools
 import hashlib
 import importlib.metadata
 import uuid
@@ -40,6 +41,11 @@ PERMISSIONS_KEY_PREFIX = "forum:permissions:user:"
 VISITOR_KEY = "anonymous"
 
 
+@functools.lru_cache(maxsize=4)
+def _rules_signature_for(rules: str) -> str:
+    return hashlib.sha256(rules.encode()).hexdigest()
+
+
 def _rules_signature() -> str:
     """What else the answers follow: machina's code and the default grants for members. A
     deployment that changes either starts from fresh entries, whatever the cache still holds."""
@@ -47,15 +53,20 @@ def _rules_signature() -> str:
         _MACHINA_VERSION,
         sorted(settings.MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS),
     )
-    return hashlib.sha256(repr(rules).encode()).hexdigest()
+    return _rules_signature_for(repr(rules))
+
+
+def _permissions_key(user_key: str) -> str:
+    return f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{user_key}"
 
 
 class _UserPermissions:
     """One user's stored answers: read once per request, written back when it learnt more."""
 
-    def __init__(self, user_key: str):
-        self.key = f"{PERMISSIONS_KEY_PREFIX}{_rules_signature()}:{user_key}"
-        found = cache.get_many([self.key, PERMISSIONS_VERSION_KEY])
+    def __init__(self, user_key: str, found: dict | None = None):
+        self.key = _permissions_key(user_key)
+        if found is None:
+            found = cache.get_many([self.key, PERMISSIONS_VERSION_KEY])
         self.version = found.get(PERMISSIONS_VERSION_KEY)
         if self.version is None:
             cache.add(PERMISSIONS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -112,11 +123,26 @@ class ClubPermissionHandler(PermissionHandler):
             self._user_perm_checkers_cache[key] = _RememberingChecker(user, self)
         return self._user_perm_checkers_cache[key]
 
+    @staticmethod
+    def _user_key(user) -> str:
+        return VISITOR_KEY if user.is_anonymous else str(user.id)
+
     def _permissions_for(self, user) -> _UserPermissions:
-        key = VISITOR_KEY if user.is_anonymous else str(user.id)
+        key = self._user_key(user)
         if key not in self._stored_permissions:
             self._stored_permissions[key] = _UserPermissions(key)
         return self._stored_permissions[key]
+
+    def permissions_keys(self, user) -> list[str]:
+        """The cache keys the user's stored answers are read from (to read them with others)."""
+        return [_permissions_key(self._user_key(user)), PERMISSIONS_VERSION_KEY]
+
+    def permissions_prefetched(self, user, found: dict) -> None:
+        """The user's stored answers for this request from ``found`` (their keys read with
+        others)."""
+        key = self._user_key(user)
+        if settings.FORUM_PERMISSION_CACHE and key not in self._stored_permissions:
+            self._stored_permissions[key] = _UserPermissions(key, found)
 
     def permissions_save(self) -> None:
         """Store what this handler learnt for the next requests (called after the response)."""

@@ -25,12 +25,28 @@ from forum.permissions_version import PERMISSIONS_TIMEOUT, PERMISSIONS_VERSION_K
 FACTS_KEY_PREFIX = "forum:reader-facts:"
 
 
-def _entry(user) -> dict:
+def _key(user) -> str:
+    return f"{FACTS_KEY_PREFIX}{user.pk}"
+
+
+def reader_facts_keys(user) -> list[str]:
+    """The cache keys the user's entry is read from (to read them with others: _entry)."""
+    return [_key(user), PERMISSIONS_VERSION_KEY]
+
+
+def reader_facts_prefetched(user, found: dict) -> None:
+    """The user's entry for this request from ``found`` (their keys read with others)."""
+    if getattr(user, "_forum_reader_facts", None) is None:
+        _entry(user, found)
+
+
+def _entry(user, found: dict | None = None) -> dict:
     """The user's entry for this request (on the user object): {"version", "facts"}."""
     entry = getattr(user, "_forum_reader_facts", None)
     if entry is None:
-        key = f"{FACTS_KEY_PREFIX}{user.pk}"
-        found = cache.get_many([key, PERMISSIONS_VERSION_KEY])
+        key = _key(user)
+        if found is None:
+            found = cache.get_many([key, PERMISSIONS_VERSION_KEY])
         version = found.get(PERMISSIONS_VERSION_KEY)
         if version is None:
             # An empty cache (a restart, a flush): start a version, as forum.permissions does,

@@ -16,6 +16,7 @@ asks only what is theirs alone: whether they follow the topic.
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import get_template
@@ -23,7 +24,9 @@ from django.utils import timezone
 from machina.apps.forum_conversation.models import Topic
 from machina.apps.forum_tracking.handler import TrackingHandler
 
-from portal.holes import reader_context
+from forum.reader_state import reader_state, unread_answer
+from forum.visibility import is_moderator
+from portal.holes import hole_render_kept, reader_context
 from portal.page_holes import hole_renderer
 
 FORUM_LINKS_TEMPLATE = "partials/holes/forum_links.html"
@@ -57,12 +60,40 @@ def _page_topics(request, ids: list[int]) -> dict[int, Topic]:
 
 @hole_renderer("forum_links")
 def forum_links_hole(request, args: list[str]) -> dict[str, str]:
-    html = get_template(FORUM_LINKS_TEMPLATE).render(reader_context(request))
-    return dict.fromkeys(args, html)
+    user = _user(request)
+    handler = getattr(request, "forum_permission_handler", None)
+    if handler is None:  # no request: machina's own handler, as the template's tag takes
+        html = get_template(FORUM_LINKS_TEMPLATE).render(reader_context(request))
+        return dict.fromkeys(args, html)
+    # Everything the template's output follows (portal.holes.hole_render_kept).
+    inputs = (
+        user.pk,
+        user.is_authenticated and is_moderator(user),
+        handler.can_access_moderation_queue(user),
+    )
+    return dict.fromkeys(args, hole_render_kept(request, FORUM_LINKS_TEMPLATE, inputs))
+
+
+# Readers following more topics than this are asked about the page's topics only.
+SUBSCRIPTIONS_KEPT_MAX = 2000
 
 
 def _subscribed_ids(user, topic_ids: list[int]) -> set[int]:
+    """Which of these topics the reader follows: from the ids of all they follow, kept per
+    reader (forum.reader_state), or for these topics alone when they follow too many."""
     through = Topic.subscribers.through
+
+    def every_followed():
+        ids = list(
+            through.objects.filter(user_id=user.pk).values_list("topic_id", flat=True)[
+                : SUBSCRIPTIONS_KEPT_MAX + 1
+            ]
+        )
+        return frozenset(ids) if len(ids) <= SUBSCRIPTIONS_KEPT_MAX else frozenset({-1})
+
+    followed = reader_state(user, "subscriptions", every_followed)
+    if -1 not in followed:
+        return followed & set(topic_ids)
     return set(
         through.objects.filter(user_id=user.pk, topic_id__in=topic_ids).values_list(
             "topic_id", flat=True
@@ -88,13 +119,14 @@ def topic_subscription_hole(request, args: list[str]) -> dict[str, str]:
             # row answers the same question.
             topic._subscribers = [user] if pk in subscribed else []
             can_subscribe = handler.can_subscribe_to_topic(topic, user)
-            drawn[arg] = template.render(
-                {
-                    "topic_pk": pk,
-                    "can_subscribe": can_subscribe,
-                    "can_unsubscribe": not can_subscribe
-                    and handler.can_unsubscribe_from_topic(topic, user),
-                }
+            values = {
+                "topic_pk": pk,
+                "can_subscribe": can_subscribe,
+                "can_unsubscribe": not can_subscribe
+                and handler.can_unsubscribe_from_topic(topic, user),
+            }
+            drawn[arg] = hole_render_kept(
+                request, SUBSCRIPTION_TEMPLATE, tuple(values.values()), values
             )
     for arg in args:
         if not drawn[arg]:
@@ -127,18 +159,21 @@ def topic_unread_hole(request, args: list[str]) -> dict[str, str]:
     user = _user(request)
     if not user.is_authenticated:
         return dict.fromkeys(args, "")
-    topics = []
-    for arg in args:
-        pk, forum_id, last_post_on, created = arg.split(",")
-        topics.append(
-            Topic(
-                pk=int(pk),
-                forum_id=int(forum_id),
-                last_post_on=_moment(last_post_on),
-                created=_moment(created) or timezone.now(),
+
+    def unread_ids() -> set[int]:
+        topics = []
+        for arg in args:
+            pk, forum_id, last_post_on, created = arg.split(",")
+            topics.append(
+                Topic(
+                    pk=int(pk),
+                    forum_id=int(forum_id),
+                    last_post_on=_moment(last_post_on),
+                    created=_moment(created) or timezone.now(),
+                )
             )
-        )
-    unread = {topic.pk for topic in TrackingHandler(request).get_unread_topics(topics, user)}
-    return {
-        arg: "unread" if topic.pk in unread else "" for arg, topic in zip(args, topics, strict=True)
-    }
+        return {topic.pk for topic in TrackingHandler(request).get_unread_topics(topics, user)}
+
+    # Kept per reader until a read mark of theirs changes (forum.reader_state).
+    unread = unread_answer(user, hashlib.sha256("\n".join(args).encode()).hexdigest(), unread_ids)
+    return {arg: "unread" if int(arg.split(",", 1)[0]) in unread else "" for arg in args}

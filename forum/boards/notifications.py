@@ -12,6 +12,7 @@ from machina.apps.forum_conversation.models import Post
 
 from forum.boards.models import Notification, NotificationPreference
 from forum.permissions import ClubPermissionHandler
+from forum.reader_state import reader_state, reader_state_changed
 
 
 def notifications_for_reply(*, post: Post) -> list[Notification]:
@@ -42,6 +43,8 @@ def notifications_for_reply(*, post: Post) -> list[Notification]:
         )
         for user in recipients
     )
+    for user in recipients:  # bulk_create sends no post_save
+        reader_state_changed(user_id=user.pk, part="notifications")
     email_ids = set(
         NotificationPreference.objects.filter(user__in=recipients, email_on_reply=True).values_list(
             "user_id", flat=True
@@ -84,15 +87,22 @@ def notification_case_update(*, recipient, topic, message: str) -> Notification:
 
 
 def unread_count(*, user) -> int:
+    """The reader's unread notifications, kept per reader (forum.reader_state)."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return reader_state(
+        user,
+        "notifications",
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    )
 
 
 def notifications_mark_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    reader_state_changed(user_id=user.pk, part="notifications")  # update() sends no post_save
+    return marked
 
 
 def notification_preference_set(*, user, email_on_reply: bool) -> NotificationPreference:

@@ -8,14 +8,16 @@ from machina.apps.forum_permission.models import (
     GroupForumPermission,
     UserForumPermission,
 )
+from machina.apps.forum_tracking.models import ForumReadTrack, TopicReadTrack
 
 from forum.author_counts import author_counts_changed
-from forum.boards.models import TopicVisibility
+from forum.boards.models import Notification, TopicVisibility
 from forum.boards.notifications import notifications_for_reply
 from forum.boards.posting import member_trust_update
 from forum.boards.services import department_board_permissions_ensure, owners_board_ensure
 from forum.cases.models import Case, Department
 from forum.permissions import forum_permissions_changed
+from forum.reader_state import reader_state_changed
 from portal.members.models import User
 from portal.members.points import points_event_pay
 from portal.members.signals import housing_project_ensured
@@ -139,4 +141,48 @@ for _model in AUTHOR_COUNT_SOURCES:
         _author_count_source_changed,
         sender=_model,
         dispatch_uid=f"author_counts_deleted_{_label}",
+    )
+
+
+# What is kept per reader (forum/reader_state.py): their unread notifications, the topics they
+# follow, their read marks. Each change of those rows replaces that reader's part.
+def _notification_changed(sender, instance: Notification, raw: bool = False, **kwargs):
+    reader_state_changed(user_id=instance.recipient_id, part="notifications")
+
+
+post_save.connect(_notification_changed, sender=Notification, dispatch_uid="reader_notifications")
+post_delete.connect(
+    _notification_changed, sender=Notification, dispatch_uid="reader_notifications_deleted"
+)
+
+
+def _subscriptions_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # user.topic_subscriptions.add(…): the instance is the reader
+        user_ids = [instance.pk]
+    elif action == "pre_clear":  # the topic's subscribers, before they are gone
+        user_ids = list(
+            sender.objects.filter(topic_id=instance.pk).values_list("user_id", flat=True)
+        )
+    else:
+        user_ids = list(pk_set or ())
+    for user_id in user_ids:
+        reader_state_changed(user_id=user_id, part="subscriptions")
+
+
+m2m_changed.connect(
+    _subscriptions_changed, sender=Topic.subscribers.through, dispatch_uid="reader_subscriptions"
+)
+
+
+def _read_mark_changed(sender, instance, raw: bool = False, **kwargs):
+    reader_state_changed(user_id=instance.user_id, part="reads")
+
+
+for _model in (ForumReadTrack, TopicReadTrack):
+    _label = _model._meta.label_lower
+    post_save.connect(_read_mark_changed, sender=_model, dispatch_uid=f"reader_reads_{_label}")
+    post_delete.connect(
+        _read_mark_changed, sender=_model, dispatch_uid=f"reader_reads_deleted_{_label}"
     )

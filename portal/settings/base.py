@@ -171,7 +171,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kehuhui"),
         }
@@ -421,6 +421,12 @@ MEMBER_OVERVIEW_CACHE = env.bool("MEMBER_OVERVIEW_CACHE", default=True)
 # rendered on every request.
 FORUM_BOARD_TOTALS_CACHE = env.bool("FORUM_BOARD_TOTALS_CACHE", default=True)
 FORUM_TOPIC_ROWS_CACHE = env.bool("FORUM_TOPIC_ROWS_CACHE", default=True)
+# What members' pages show that is each reader's own (unread notifications, followed topics,
+# read marks' answers) kept per reader, replaced by their changes (forum/reader_state.py).
+FORUM_READER_STATE_CACHE = env.bool("FORUM_READER_STATE_CACHE", default=True)
+# Topic views counted in each worker's memory and written in one batch at most this often
+# (forum/view_counts.py); 0 writes each view at once, as machina does.
+FORUM_VIEW_COUNT_SECONDS = env.float("FORUM_VIEW_COUNT_SECONDS", default=10.0)
 # machina's own search (haystack) is replaced by search/; haystack is imported by machina's
 # URL module, so it needs a harmless connection even though it is never queried.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

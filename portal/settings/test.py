@@ -25,7 +25,7 @@ if REDIS_URL:  # noqa: F405
     _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     _database = (int(_redis.path.strip("/") or 0) - _worker) % 16
     CACHES["default"] = {  # noqa: F405
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": urlunsplit(_redis._replace(path=f"/{_database}")),
         "KEY_PREFIX": "tests",
     }
@@ -48,6 +48,8 @@ PAGE_CACHE = False
 MEMBER_PAGE_CACHE = False
 # Every request reads the generation from the default cache, which each test starts empty.
 PAGE_CACHE_CHECK_SECONDS = 0
+# Each view written at once (tests/forum/test_view_counts.py exercises the batches).
+FORUM_VIEW_COUNT_SECONDS = 0
 
 # A file for the SQLite test database instead of memory lets `pytest --reuse-db` skip the
 # migrations on the next run: `make mutation` runs pytest once per mutant.

@@ -71,11 +71,17 @@ def test_a_board_already_read_is_read_again_after_a_new_post(client, board, memb
     assert not TopicReadTrack.objects.filter(user=member, topic__forum=board).exists()
 
 
-def test_a_topic_read_since_its_last_post_is_not_marked_again(client, board, member, moderator):
+@pytest.mark.parametrize("kept", [False, True], ids=["asked", "kept"])
+def test_a_topic_read_since_its_last_post_is_not_marked_again(
+    client, board, member, moderator, settings, kept
+):
+    """No write for a topic read since its last post: one indexed read, or none at all once the
+    answer is kept for the reader (forum.reader_state)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from machina.apps.forum_conversation.models import Post
 
+    settings.FORUM_READER_STATE_CACHE = kept
     topics = [make_topic(forum=board, poster=moderator, subject=f"通知{n}") for n in range(3)]
     _refresh_counts(board)
     client.force_login(member)
@@ -86,7 +92,10 @@ def test_a_topic_read_since_its_last_post_is_not_marked_again(client, board, mem
         client.get(topic_url(topics[0]))
 
     tracking = [q["sql"] for q in captured.captured_queries if "readtrack" in q["sql"].lower()]
-    assert len(tracking) == 1 and tracking[0].lstrip().upper().startswith("SELECT")
+    if kept:
+        assert tracking == []
+    else:
+        assert len(tracking) == 1 and tracking[0].lstrip().upper().startswith("SELECT")
     assert TopicReadTrack.objects.get(user=member, topic=topics[0]).mark_time == marked
 
     # A new reply is new to the reader: the next view marks the topic again.

@@ -7,8 +7,9 @@ with posting safety (forum.boards.posting) on the forms.
 """
 
 from django import forms
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.shortcuts import get_object_or_404
+from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation import views as machina_views
 from machina.apps.forum_conversation.signals import topic_viewed
 
@@ -99,6 +100,8 @@ class TopicView(machina_views.TopicView):
             user_ids=[topic.poster_id, *(post.poster_id for post in context["posts"])],
             shareable=context.get("poll") is None,
             topic=topic.pk,
+            topic_row=_row(topic),
+            forum_row=_row(topic.forum),
         )
         context["posts_cache_key"] = topic_posts_cache_key(
             user=user,
@@ -129,13 +132,29 @@ def _posters_visible_posts_count_set(*, posts, user, permission_handler) -> None
             post.poster.visible_posts_count = counts.get(post.poster_id, 0)
 
 
+def _row(instance) -> tuple[tuple[str, ...], tuple]:
+    """A model instance's own columns, to build it again without reading it (``_from_row``)."""
+    names = tuple(field.attname for field in type(instance)._meta.concrete_fields)
+    return names, tuple(getattr(instance, name) for name in names)
+
+
+def _from_row(model, row):
+    names, values = row
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
+
+
 @page_hit_hook("forum_conversation:topic")
 def topic_viewed_again(request, data: dict) -> bool:
     """A topic page served kept is still a view: machina's ``topic_viewed`` (the view count,
-    the reader's read mark), as TopicView sends it."""
-    topic = machina_views.Topic.objects.select_related("forum").filter(pk=data.get("topic")).first()
-    if topic is None:
+    the reader's read mark), as TopicView sends it.
+
+    The topic and its board are built from the rows read when the page was rendered: the page
+    is kept only under the page cache's generation, which any change of either replaces (a
+    view count aside, which this does not read)."""
+    if "topic_row" not in data or "forum_row" not in data:
         return False
+    topic = _from_row(machina_views.Topic, data["topic_row"])
+    topic.forum = _from_row(Forum, data["forum_row"])
     page_topic_remember(request, topic)
     # The page was rendered for a reader of this kind, or for this reader: they may see it.
     request.forum_permission_handler.topic_visible_remember(topic, request.user)

@@ -10,18 +10,33 @@ reader's topic marks in the board against the board's approved topics (``direct_
 kept by machina), or, once the board carries a mark, against the topics with a post since
 then. Only when the marks could cover them all does machina's own check run, so the outcome
 is machina's and the common case costs two indexed counts. A topic the reader has read since
-its last post is not marked again: one indexed read, no write.
+its last post is not marked again: one indexed read, no write — and none at all once that answer
+is kept for the reader (forum.reader_state: kept until a read mark of theirs changes, keyed by
+the topic's board and last post).
 """
 
 from machina.apps.forum_conversation.models import Topic
 from machina.apps.forum_tracking.handler import TrackingHandler as MachinaTrackingHandler
 from machina.apps.forum_tracking.models import ForumReadTrack, TopicReadTrack
 
+from forum.reader_state import read_through_known, read_through_remember
+
 
 class TrackingHandler(MachinaTrackingHandler):
     def mark_topic_read(self, topic, user):
         if not user.is_authenticated:
             return
+        where = {
+            "topic_id": topic.pk,
+            "forum_id": topic.forum_id,
+            "last_post_on": topic.last_post_on,
+        }
+        if read_through_known(user, **where):
+            return
+        self._mark_topic_read(topic, user)
+        read_through_remember(user, **where)
+
+    def _mark_topic_read(self, topic, user):
         track = TopicReadTrack.objects.filter(topic=topic, user=user).first()
         if track is not None and not _newer(topic, track.mark_time):
             # Nothing new since the reader's mark: no write, and the board's state is what
