@@ -31,7 +31,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+
+from forum.permissions_version import version_replace_now_and_after_commit
 
 KEY_PREFIX = "forum:reader-state:"
 PARTS = ("notifications", "subscriptions", "reads")
@@ -60,13 +61,7 @@ def reader_state_changed(*, user_id: int | None, part: str) -> None:
         return
     if part not in PARTS:
         raise ValueError(f"No part of a reader's state is called {part!r}")
-    key = _version_key(part, user_id)
-
-    def replace():
-        cache.set(key, uuid.uuid4().hex, timeout=STATE_TIMEOUT)
-
-    replace()
-    transaction.on_commit(replace)
+    version_replace_now_and_after_commit(_version_key(part, user_id), STATE_TIMEOUT)
     memo = _read_here().get(user_id)
     if memo is not None:
         memo.pop(part, None)  # read again if asked again in this request
@@ -127,8 +122,9 @@ def _memo(user, found: dict | None = None) -> dict:
 def _part(user, part: str) -> tuple[str | None, object]:
     memo = _memo(user)
     if part not in memo:  # dropped by a change in this request: read again
-        version = cache.get(_version_key(part, user.pk))
-        stored = cache.get(_value_key(part, user.pk))
+        version_key, value_key = _version_key(part, user.pk), _value_key(part, user.pk)
+        found = cache.get_many([version_key, value_key])
+        version, stored = found.get(version_key), found.get(value_key)
         valid = stored is not None and version is not None and stored[0] == version
         memo[part] = (version, stored[1] if valid else None)
     return memo[part]

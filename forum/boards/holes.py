@@ -76,6 +76,8 @@ def forum_links_hole(request, args: list[str]) -> dict[str, str]:
 
 # Readers following more topics than this are asked about the page's topics only.
 SUBSCRIPTIONS_KEPT_MAX = 2000
+# Kept in place of their ids for such readers (no topic has a negative id).
+_FOLLOWS_TOO_MANY = frozenset({-1})
 
 
 def _subscribed_ids(user, topic_ids: list[int]) -> set[int]:
@@ -89,10 +91,10 @@ def _subscribed_ids(user, topic_ids: list[int]) -> set[int]:
                 : SUBSCRIPTIONS_KEPT_MAX + 1
             ]
         )
-        return frozenset(ids) if len(ids) <= SUBSCRIPTIONS_KEPT_MAX else frozenset({-1})
+        return frozenset(ids) if len(ids) <= SUBSCRIPTIONS_KEPT_MAX else _FOLLOWS_TOO_MANY
 
     followed = reader_state(user, "subscriptions", every_followed)
-    if -1 not in followed:
+    if followed != _FOLLOWS_TOO_MANY:
         return followed & set(topic_ids)
     return set(
         through.objects.filter(user_id=user.pk, topic_id__in=topic_ids).values_list(
